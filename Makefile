@@ -1,0 +1,46 @@
+# Quire: `make run` starts the app, `make test` runs every test. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Where a development run keeps its library (the app itself uses the platform's data dir).
+DEV_HOME ?= $(CURDIR)/.quire-dev
+
+.PHONY: install run test test-unit bench lint lock clean
+
+install: $(STAMP)
+
+# Re-runs only when the pins or the project metadata change, so a second `make` is instant.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" setuptools wheel
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m assistant.prepare
+	touch $(STAMP)
+
+run: install
+	$(BIN)/quire --home "$(DEV_HOME)" index resources/samples
+	$(BIN)/quire --home "$(DEV_HOME)" search "How many days does the tenant have to cure a late payment?"
+
+test: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected"; exit 1; fi; exit $$status
+
+test-unit: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/unit
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check assistant ui tests bench
+	$(BIN)/ruff format --check assistant ui tests bench
+	$(BIN)/mypy
+
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^quire' | sed 's/^torch==2.13.0+cpu/torch==2.13.0/' > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,146 @@
+"""Typed settings and the directories Quire may write to.
+
+Everything Quire writes lives under one *home* (``QUIRE_HOME`` or ``--home``
+override the platform default), except assembled model files, which live in one
+models directory shared by every home (``QUIRE_MODELS``) so that a new or temporary
+library never copies a model again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Quire"
+SETTINGS_FILE = "settings.json"
+DEFAULT_MAX_FILE_MB = 100
+
+
+def default_home() -> Path:
+    env = os.environ.get("QUIRE_HOME")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_models_dir() -> Path:
+    env = os.environ.get("QUIRE_MODELS")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "models"
+
+
+def default_cache_dir() -> Path:
+    """Derived artefacts that can always be rebuilt (exported ONNX embedders)."""
+    env = os.environ.get("QUIRE_CACHE")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+@dataclass
+class IndexSettings:
+    """How documents are read and cut into chunks."""
+
+    chunk_tokens: int = 200
+    chunk_overlap_tokens: int = 0
+    passage_neighbours: int = 1
+    max_file_mb: int = DEFAULT_MAX_FILE_MB
+    ocr: bool = True
+    embed_batch_size: int = 32
+
+
+@dataclass
+class RetrievalSettings:
+    rrf_k: int = 60
+    candidates: int = 30
+    default_k: int = 5
+
+
+@dataclass
+class EmbedderSettings:
+    """``model`` is a sentence-transformers folder or empty for the bundled MiniLM.
+
+    ``backend`` is ``auto`` (int8 ONNX when it can be exported, else torch),
+    ``onnx-int8``, ``onnx`` or ``torch``.
+    """
+
+    model: str = ""
+    backend: str = "auto"
+
+
+@dataclass
+class Settings:
+    """All of Quire's settings, stored as JSON in the home directory."""
+
+    home: Path = field(default_factory=default_home)
+    models_dir: Path = field(default_factory=default_models_dir)
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    index: IndexSettings = field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    embedder: EmbedderSettings = field(default_factory=EmbedderSettings)
+
+    @property
+    def library_dir(self) -> Path:
+        return self.home / "library"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @classmethod
+    def load(cls, home: Path | None = None) -> Settings:
+        """Settings for ``home`` (default: the platform's), merged over defaults.
+
+        Unknown keys in the file are ignored with a warning rather than failing, so an
+        older Quire can open a newer home.
+        """
+        settings = cls(home=home) if home is not None else cls()
+        if home is not None and "QUIRE_CACHE" not in os.environ:
+            settings.cache_dir = home / "cache"
+        path = settings.home / SETTINGS_FILE
+        if path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                _merge(settings, data, path)
+            except (OSError, ValueError) as exc:
+                log.warning("Ignoring unreadable settings file %s: %s", path, exc)
+        return settings
+
+    def save(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        data = {
+            "index": dataclasses.asdict(self.index),
+            "retrieval": dataclasses.asdict(self.retrieval),
+            "embedder": dataclasses.asdict(self.embedder),
+        }
+        tmp = self.home / (SETTINGS_FILE + ".tmp")
+        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        tmp.replace(self.home / SETTINGS_FILE)
+
+
+def _merge(settings: Settings, data: dict[str, Any], source: Path) -> None:
+    for section_name, values in data.items():
+        section = getattr(settings, section_name, None)
+        if section is None or not dataclasses.is_dataclass(section) or not isinstance(values, dict):
+            log.warning("Unknown settings section %r in %s", section_name, source)
+            continue
+        known = {f.name: f for f in dataclasses.fields(section)}
+        for key, value in values.items():
+            if key not in known:
+                log.warning("Unknown setting %s.%s in %s", section_name, key, source)
+                continue
+            expected = type(getattr(section, key))
+            if not isinstance(value, expected):
+                log.warning("Setting %s.%s in %s should be %s", section_name, key, source, expected.__name__)
+                continue
+            setattr(section, key, value)

@@ -1,0 +1,1 @@
+"""Loaders per format that turn files into pages with page numbers, and chunking."""

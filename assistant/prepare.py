@@ -1,0 +1,31 @@
+"""One-time, offline preparation of the bundled models (run by `make install`).
+
+Exports the bundled embedder to int8 ONNX in Quire's cache so the first index run
+does not pay for it. Safe to run again: finished work is found and kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from assistant.config import Settings
+from assistant.offline import enforce_offline
+
+log = logging.getLogger(__name__)
+
+
+def main() -> int:
+    enforce_offline()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = Settings.load()
+    from assistant.engine import build_embedder
+
+    embedder = build_embedder(settings)
+    embedder.warm_up()
+    log.info("Embedder ready: %s", embedder.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

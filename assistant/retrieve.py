@@ -1,0 +1,79 @@
+"""Hybrid retrieval: dense (chromadb) and lexical (FTS5 BM25), fused by reciprocal rank.
+
+Reciprocal rank fusion needs no score calibration between the two retrievers, which
+is why it is robust across collections whose BM25 scales differ wildly. The passage
+returned for a hit may be wider than the matched chunk (its neighbours), because an
+answer often sits just before or after the sentence that matched the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SearchMode(StrEnum):
+    FUSED = "fused"
+    DENSE = "dense"
+    LEXICAL = "lexical"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One passage found for a query, with what is needed to cite and show it."""
+
+    document: str
+    path: str
+    page: int
+    page_end: int
+    text: str
+    score: float
+    doc_id: str
+    chunk_id: str
+    similarity: float | None = None
+    char_start: int = 0
+    char_end: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "document": self.document,
+            "path": self.path,
+            "page": self.page,
+            "page_end": self.page_end,
+            "text": self.text,
+            "score": round(self.score, 6),
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+            "doc_id": self.doc_id,
+            "chunk_id": self.chunk_id,
+        }
+
+
+@dataclass
+class RankedLists:
+    """Candidate chunk ids from each retriever, best first."""
+
+    dense: list[str] = field(default_factory=list)
+    lexical: list[str] = field(default_factory=list)
+    similarity: dict[str, float] = field(default_factory=dict)
+
+
+def reciprocal_rank_fusion(
+    lists: Sequence[Sequence[str]], *, k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Items ranked by sum of weight / (k + rank), rank starting at 1."""
+    scores: dict[str, float] = {}
+    for index, ranked in enumerate(lists):
+        weight = 1.0 if weights is None else weights[index]
+        for rank, item in enumerate(ranked, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
+
+
+def rank(lists: RankedLists, mode: SearchMode, rrf_k: int) -> list[tuple[str, float]]:
+    """Chunk ids with their score under ``mode``, best first."""
+    if mode is SearchMode.DENSE:
+        return [(cid, lists.similarity.get(cid, 0.0)) for cid in lists.dense]
+    if mode is SearchMode.LEXICAL:
+        return reciprocal_rank_fusion([lists.lexical], k=rrf_k)
+    return reciprocal_rank_fusion([lists.dense, lists.lexical], k=rrf_k)
