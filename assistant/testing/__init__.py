@@ -1,0 +1,1 @@
+"""Fakes shipped with the engine so tests run without loading any model."""

@@ -1,0 +1,97 @@
+"""Small real documents for tests: text-layer PDFs and image-only ("scanned") PDFs.
+
+The text PDF is written object by object with the standard Helvetica font and
+WinAnsiEncoding, so any PDF reader extracts the text back without an embedded font,
+and no PDF-writing library is needed. The scanned PDF is a picture of the text made with
+PIL and saved as a PDF by PIL: it has no text layer at all, which is exactly what a
+scanner produces.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+_PAGE_WIDTH, _PAGE_HEIGHT = 612, 792  # US letter, in points
+_FONT_SIZE = 12
+_LEADING = 15
+
+
+def _pdf_string(text: str) -> bytes:
+    raw = text.encode("cp1252", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _content_stream(text: str) -> bytes:
+    parts = [b"BT", f"/F1 {_FONT_SIZE} Tf {_LEADING} TL 72 {_PAGE_HEIGHT - 72} Td".encode()]
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            parts.append(b"T*")
+        parts.append(_pdf_string(line) + b" Tj")
+    parts.append(b"ET")
+    return b"\n".join(parts)
+
+
+def write_text_pdf(path: Path, pages: list[str], *, title: str | None = None) -> Path:
+    """Write a PDF with one text page per string (``\\n`` starts a new line); return ``path``.
+
+    An empty string makes a page without any text. ``title`` goes in the document
+    information dictionary.
+    """
+    first_page = 4
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"",  # the page tree, filled in below once the page object numbers are known
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    kids = []
+    for index, text in enumerate(pages):
+        page_obj = first_page + 2 * index
+        kids.append(f"{page_obj} 0 R".encode())
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % (_PAGE_WIDTH, _PAGE_HEIGHT, page_obj + 1)
+        )
+        stream = _content_stream(text) if text else b""
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream) + 1, stream))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(pages))
+    info_ref = b""
+    if title is not None:
+        objects.append(b"<< /Title %s >>" % _pdf_string(title))
+        info_ref = b" /Info %d 0 R" % len(objects)
+
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        info_ref,
+        xref_at,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def render_text_image(text: str, *, dpi: int = 200) -> Image.Image:
+    """A white letter-size page image with ``text`` drawn in black, like a clean scan."""
+    width, height = int(8.5 * dpi), int(11 * dpi)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=max(dpi // 6, 10))
+    margin = dpi
+    draw.multiline_text((margin, margin), text, fill="black", font=font, spacing=dpi // 12)
+    return image
+
+
+def write_scanned_pdf(path: Path, pages: list[str], *, dpi: int = 200) -> Path:
+    """Write an image-only PDF (no text layer), one page image per string; return ``path``."""
+    images = [render_text_image(text, dpi=dpi) for text in pages]
+    images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return path
