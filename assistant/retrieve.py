@@ -56,6 +56,7 @@ class RankedLists:
     dense: list[str] = field(default_factory=list)
     lexical: list[str] = field(default_factory=list)
     similarity: dict[str, float] = field(default_factory=dict)
+    bm25: dict[str, float] = field(default_factory=dict)
 
 
 def reciprocal_rank_fusion(
@@ -70,10 +71,46 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
 
 
-def rank(lists: RankedLists, mode: SearchMode, rrf_k: int) -> list[tuple[str, float]]:
-    """Chunk ids with their score under ``mode``, best first."""
+class Fusion(StrEnum):
+    RRF = "rrf"
+    SCORE = "score"
+
+
+def rank(
+    lists: RankedLists,
+    mode: SearchMode,
+    *,
+    fusion: Fusion = Fusion.RRF,
+    rrf_k: int = 60,
+    weights: tuple[float, float] = (1.0, 1.0),
+) -> list[tuple[str, float]]:
+    """Chunk ids with their score under ``mode``, best first.
+
+    ``weights`` are the (dense, lexical) weights of the fusion.
+    """
     if mode is SearchMode.DENSE:
         return [(cid, lists.similarity.get(cid, 0.0)) for cid in lists.dense]
     if mode is SearchMode.LEXICAL:
-        return reciprocal_rank_fusion([lists.lexical], k=rrf_k)
-    return reciprocal_rank_fusion([lists.dense, lists.lexical], k=rrf_k)
+        return [(cid, lists.bm25.get(cid, 0.0)) for cid in lists.lexical]
+    if fusion is Fusion.SCORE:
+        return score_fusion(lists, weights)
+    return reciprocal_rank_fusion([lists.dense, lists.lexical], k=rrf_k, weights=weights)
+
+
+def score_fusion(lists: RankedLists, weights: tuple[float, float]) -> list[tuple[str, float]]:
+    """Weighted sum of min-max normalised cosine and BM25 scores (0 when absent)."""
+
+    def normalised(scores: dict[str, float]) -> dict[str, float]:
+        if not scores:
+            return {}
+        low, high = min(scores.values()), max(scores.values())
+        span = high - low or 1.0
+        return {key: (value - low) / span for key, value in scores.items()}
+
+    dense = normalised({cid: lists.similarity[cid] for cid in lists.dense if cid in lists.similarity})
+    lexical = normalised(lists.bm25)
+    fused = {
+        cid: weights[0] * dense.get(cid, 0.0) + weights[1] * lexical.get(cid, 0.0)
+        for cid in {*dense, *lexical}
+    }
+    return sorted(fused.items(), key=lambda pair: pair[1], reverse=True)

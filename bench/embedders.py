@@ -22,14 +22,15 @@ from assistant.embed import Embedder, SentenceTransformerEmbedder, bundled_model
 from assistant.embed_export import ensure_onnx_export
 from assistant.embed_onnx import OnnxEmbedder
 
-_WORDS = (
+_VOCABULARY = (
     "agreement party tenant landlord notice term renewal clause liability indemnify damages breach "
     "patient dose allergy treatment trial outcome adverse event protocol cohort diagnosis symptom "
     "revenue audit quarter restated consignment shipment customer acceptance ledger reconciliation "
     "the of and to in that is for on with as by at from which shall must may not be any all each "
     "within days written registered mail address stated before after during following however "
     "committee approved budget library wing shelving volumes reading room river construction"
-).split()
+)
+_WORDS = _VOCABULARY.split()
 
 
 def synthetic_paragraphs(n: int, words: int = 200, seed: int = 7) -> list[str]:

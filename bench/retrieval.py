@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import resource
 import shutil
-import statistics
 import tempfile
 import time
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from assistant.index.indexer import Indexer, IndexReport
 from assistant.index.library import Library
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.types import Page
-from assistant.retrieve import SearchMode
+from assistant.retrieve import Fusion, SearchMode
 from bench import squad
 
 CACHE = Path.home() / ".cache" / "quire-bench"
@@ -78,6 +77,13 @@ def build(
     return library, report
 
 
+def configure(library: Library, fusion: Fusion, rrf_k: int, dense_weight: float) -> None:
+    retrieval = library.settings.retrieval
+    retrieval.fusion, retrieval.rrf_k = fusion.value, rrf_k or retrieval.rrf_k
+    retrieval.dense_weight = dense_weight
+    retrieval.lexical_weight = 1.0 if fusion is Fusion.RRF else 1.0 - dense_weight
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
@@ -93,29 +99,42 @@ def main() -> None:
     try:
         corpus = squad.write_articles(articles, work / "corpus")
         pages = sum(len(p.read_text(encoding="utf-8").split("\f")) for p in corpus)
-        print(f"SQuAD v1.1 dev: {len(articles)} articles, {pages} pages; tuning on {len(dev_q)} questions "
-              f"from {len(dev_titles)} articles, reporting on {len(test_q)} from {len(test_titles)} others.\n")
+        print(
+            f"SQuAD v1.1 dev: {len(articles)} articles, {pages} pages; tuning on {len(dev_q)} questions "
+            f"from {len(dev_titles)} articles, reporting on {len(test_q)} from {len(test_titles)} others.\n"
+        )
         int8 = make_embedder("", "onnx-int8", cache_dir)
         int8.warm_up()
 
         print("Tuning (dev split):")
-        best: tuple[float, int, int, int] | None = None
+        best: tuple[float, int, int, Fusion, int, float] | None = None
         libraries: dict[int, tuple[Library, IndexReport]] = {}
+        grid = [(Fusion.SCORE, 0, w) for w in (0.2, 0.3, 0.4, 0.5)] + [
+            (Fusion.RRF, k, w) for k in (10, 60) for w in (0.3, 1.0)
+        ]
         for chunk_tokens in (128, 200):
             libraries[chunk_tokens] = build(work / f"home-{chunk_tokens}", int8, corpus, chunk_tokens)
             library = libraries[chunk_tokens][0]
-            for neighbours in (0, 1, 2):
-                for rrf_k in (20, 60):
-                    library.settings.retrieval.rrf_k = rrf_k
+            for neighbours in (1, 2):
+                for fusion, rrf_k, dense_weight in grid:
+                    configure(library, fusion, rrf_k, dense_weight)
                     scores, _ = evaluate(library, dev_q, SearchMode.FUSED, neighbours)
-                    print(scores.row(f"fused chunk {chunk_tokens} nb {neighbours} rrf_k {rrf_k}"))
+                    label = (
+                        f"{fusion.value} k{rrf_k} w{dense_weight}"
+                        if rrf_k
+                        else f"{fusion.value} w{dense_weight}"
+                    )
+                    print(scores.row(f"chunk {chunk_tokens} nb {neighbours} {label}"))
                     if best is None or scores.mrr10 > best[0]:
-                        best = (scores.mrr10, chunk_tokens, neighbours, rrf_k)
+                        best = (scores.mrr10, chunk_tokens, neighbours, fusion, rrf_k, dense_weight)
         assert best is not None
-        _, chunk_tokens, neighbours, rrf_k = best
+        _, chunk_tokens, neighbours, fusion, rrf_k, dense_weight = best
         library, report = libraries[chunk_tokens]
-        library.settings.retrieval.rrf_k = rrf_k
-        print(f"\nChosen: chunk {chunk_tokens} tokens, {neighbours} neighbour(s) each side, rrf_k {rrf_k}\n")
+        configure(library, fusion, rrf_k, dense_weight)
+        print(
+            f"\nChosen: chunk {chunk_tokens} tokens, {neighbours} neighbour(s) each side, "
+            f"{fusion.value} fusion, rrf_k {rrf_k}, dense weight {dense_weight}\n"
+        )
 
         print(f"Held-out split ({len(test_q)} questions):")
         latencies: dict[str, list[float]] = {}
@@ -129,7 +148,9 @@ def main() -> None:
         for mode, label in ((SearchMode.LEXICAL, "BM25"), (SearchMode.DENSE, "dense (Chroma + MiniLM)")):
             scores, _ = evaluate(baseline, test_q, mode, 0)
             print(scores.row(f"LlamaIndex-style 1024-token {label}"))
-        print("  (LlamaIndex figures named in the issue, other data: BM25 .885/.965/.920, dense .665/.915/.768)\n")
+        print(
+            "  (LlamaIndex figures named in the issue, other data: BM25 .885/.965/.920, dense .665/.915/.768)\n"
+        )
 
         texts = [r.text for batch in library.registry.all_chunks() for r in batch]
         start = time.perf_counter()
@@ -140,38 +161,56 @@ def main() -> None:
         torch_embedder.warm_up()
         subset = texts[:: max(1, len(texts) // 400)]
         start = time.perf_counter()
-        fp32_vectors = np.vstack([torch_embedder.embed(subset[i : i + 32]) for i in range(0, len(subset), 32)])
+        fp32_vectors = np.vstack(
+            [torch_embedder.embed(subset[i : i + 32]) for i in range(0, len(subset), 32)]
+        )
         raw_torch = len(subset) / (time.perf_counter() - start)
         int8_vectors = np.vstack([int8.embed(subset[i : i + 32]) for i in range(0, len(subset), 32)])
         cosine = float(np.mean(np.sum(fp32_vectors * int8_vectors, axis=1)))
         indexing_rate = report.chunks_embedded / report.seconds
         print("Indexing (int8 ONNX embedder, reader and embedder threads overlapped):")
-        print(f"  {report.pages_read} pages, {report.chunks_written} chunks in {report.seconds:.1f} s: "
-              f"{report.pages_read / report.seconds:.1f} pages/s, {indexing_rate:.1f} chunks/s")
-        print(f"  raw int8 embedder on the same chunks: {raw_int8:.1f} chunks/s "
-              f"(pipeline/raw = {indexing_rate / raw_int8:.2f})")
-        print(f"  raw torch fp32 embedder: {raw_torch:.1f} chunks/s; int8 is {raw_int8 / raw_torch:.2f}x faster; "
-              f"mean cosine int8 vs fp32 {cosine:.4f}")
+        print(
+            f"  {report.pages_read} pages, {report.chunks_written} chunks in {report.seconds:.1f} s: "
+            f"{report.pages_read / report.seconds:.1f} pages/s, {indexing_rate:.1f} chunks/s"
+        )
+        print(
+            f"  raw int8 embedder on the same chunks: {raw_int8:.1f} chunks/s "
+            f"(pipeline/raw = {indexing_rate / raw_int8:.2f})"
+        )
+        print(
+            f"  raw torch fp32 embedder: {raw_torch:.1f} chunks/s; int8 is {raw_int8 / raw_torch:.2f}x faster; "
+            f"mean cosine int8 vs fp32 {cosine:.4f}"
+        )
         quality_fp32 = dense_hit5(torch_embedder, library, test_q[:150], neighbours)
         quality_int8 = dense_hit5(int8, library, test_q[:150], neighbours)
-        print(f"  dense hit@5 over the same chunks (150 held-out questions): fp32 {quality_fp32:.3f}, int8 {quality_int8:.3f}\n")
+        print(
+            f"  dense hit@5 over the same chunks (150 held-out questions): fp32 {quality_fp32:.3f}, int8 {quality_int8:.3f}\n"
+        )
 
         print("Query latency (fused, k=10, includes embedding the query):")
-        print(f"  {library.registry.count_chunks()} chunks: p50 {percentile(latencies['fused'], 50):.1f} ms, "
-              f"p95 {percentile(latencies['fused'], 95):.1f} ms")
+        print(
+            f"  {library.registry.count_chunks()} chunks: p50 {percentile(latencies['fused'], 50):.1f} ms, "
+            f"p95 {percentile(latencies['fused'], 95):.1f} ms"
+        )
         grow_to(library, corpus, work / "copies", 10_000)
         _, big = evaluate(library, test_q[:200], SearchMode.FUSED, neighbours)
-        print(f"  {library.registry.count_chunks()} chunks: p50 {percentile(big, 50):.1f} ms, p95 {percentile(big, 95):.1f} ms")
+        print(
+            f"  {library.registry.count_chunks()} chunks: p50 {percentile(big, 50):.1f} ms, p95 {percentile(big, 95):.1f} ms"
+        )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"\nPeak RSS of the whole benchmark process: {rss:.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def dense_hit5(embedder: Embedder, library: Library, questions: list[squad.Question], neighbours: int) -> float:
+def dense_hit5(
+    embedder: Embedder, library: Library, questions: list[squad.Question], neighbours: int
+) -> float:
     """Brute-force dense hit@5 with ``embedder`` over the library's chunks (no chromadb)."""
     records = [r for batch in library.registry.all_chunks() for r in batch]
-    matrix = np.vstack([embedder.embed([r.text for r in records[i : i + 32]]) for i in range(0, len(records), 32)])
+    matrix = np.vstack(
+        [embedder.embed([r.text for r in records[i : i + 32]]) for i in range(0, len(records), 32)]
+    )
     by_doc: dict[str, list[str]] = {}
     for r in records:
         by_doc.setdefault(r.doc_id, []).append(r.text)

@@ -50,8 +50,19 @@ def fetch(cache: Path) -> Path:
         if sdist.exists():
             break
         subprocess.run(
-            [python, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-             "bigbench==1.0.0", "-d", str(cache)],
+            [
+                python,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "bigbench==1.0.0",
+                "-d",
+                str(cache),
+            ],
             check=False,
         )
     if not sdist.exists():

@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from assistant.offline import enforce_offline  # noqa: E402
+from assistant.offline import enforce_offline
 
 enforce_offline()
 

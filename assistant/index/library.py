@@ -17,9 +17,9 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.embed import Embedder
 from assistant.index.registry import ChunkRecord, DocumentRecord, Registry, Status, query_terms
-from assistant.ingest.chunking import JoinedText
 from assistant.index.vectors import VectorStore
-from assistant.retrieve import RankedLists, SearchHit, SearchMode, rank
+from assistant.ingest.chunking import JoinedText
+from assistant.retrieve import Fusion, RankedLists, SearchHit, SearchMode, rank
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,14 @@ class Library:
         k = k or self.settings.retrieval.default_k
         neighbours = self.settings.index.passage_neighbours if neighbours is None else neighbours
         lists = self.candidates(query, collection=collection, documents=documents, mode=mode)
-        ranked = rank(lists, mode, self.settings.retrieval.rrf_k)
+        retrieval = self.settings.retrieval
+        ranked = rank(
+            lists,
+            mode,
+            fusion=Fusion(retrieval.fusion),
+            rrf_k=retrieval.rrf_k,
+            weights=(retrieval.dense_weight, retrieval.lexical_weight),
+        )
         records = self.registry.chunks_by_id([cid for cid, _ in ranked])
         doc_cache: dict[str, DocumentRecord | None] = {}
         joined_cache: dict[str, JoinedText] = {}
@@ -214,6 +221,7 @@ class Library:
         if mode is not SearchMode.DENSE:
             found = self.registry.lexical_search(query, n, collection=collection, documents=documents)
             lists.lexical = [cid for cid, _ in found]
+            lists.bm25 = dict(found)
         return lists
 
     def _best_page(self, chunk: ChunkRecord, query: str, cache: dict[str, JoinedText]) -> int:
@@ -229,7 +237,9 @@ class Library:
         joined = cache[chunk.doc_id]
         terms = query_terms(query)
         best, best_score = chunk.page_start, 0
-        for number, offset, text in zip(joined.page_numbers, joined.page_offsets, joined.page_texts, strict=True):
+        for number, offset, text in zip(
+            joined.page_numbers, joined.page_offsets, joined.page_texts, strict=True
+        ):
             start, end = max(offset, chunk.char_start), min(offset + len(text), chunk.char_end)
             if start >= end:
                 continue
@@ -238,6 +248,11 @@ class Library:
             if score > best_score:
                 best, best_score = number, score
         return best
+
+    def page_for(self, hit: SearchHit, text: str) -> int:
+        """The page of ``hit``'s chunk that best matches ``text`` (an answer sentence)."""
+        chunk = self.registry.chunks_by_id([hit.chunk_id]).get(hit.chunk_id)
+        return hit.page if chunk is None else self._best_page(chunk, text, {})
 
     def _window(self, chunk: ChunkRecord, neighbours: int) -> list[ChunkRecord]:
         if neighbours <= 0:

@@ -82,8 +82,13 @@ def connect(path: str) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
+    run_migrations(conn, MIGRATIONS)
+
+
+def run_migrations(conn: sqlite3.Connection, migrations: list[str]) -> None:
+    """Apply the migrations after ``PRAGMA user_version``, each in its own transaction."""
     (version,) = conn.execute("PRAGMA user_version").fetchone()
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+    for number, script in enumerate(migrations[version:], start=version + 1):
         conn.execute("BEGIN")
         try:
             for statement in _statements(script):

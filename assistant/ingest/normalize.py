@@ -122,6 +122,9 @@ def _remove_headers_footers(texts: list[str]) -> list[str]:
     for lines in split:
         drop = {i for i in _zone_indices(lines) if _header_key(lines[i]) in repeated}
         result.append("\n".join(line for i, line in enumerate(lines) if i not in drop))
+    if not any(text.strip() for text in result):
+        # Every line was "repeated": that is the body of short pages, not a header.
+        return texts
     return result
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -102,18 +101,3 @@ def test_empty_library_says_add_documents(capsys: pytest.CaptureFixture[str], tm
     assert main(["--home", str(tmp_path / "home"), "search", "anything"]) == 0
     assert "add documents" in capsys.readouterr().out
 
-
-def test_no_socket_is_opened(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    attempts: list[object] = []
-
-    def refuse(self: socket.socket, address: object) -> None:
-        attempts.append(address)
-        raise OSError("network disabled in this test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: refuse(None, a))  # type: ignore[arg-type]
-    home = str(tmp_path / "home")
-    assert main(["--home", home, "index", str(SAMPLES), "--json"]) == 0
-    assert main(["--home", home, "search", "penicillin", "--json"]) == 0
-    assert attempts == []

@@ -73,3 +73,11 @@ def test_pick_title() -> None:
     assert pick_title("untitled", path) == "lease"
     assert pick_title("scan0001.tmp", path) == "lease"
     assert pick_title("12345", path) == "lease"
+
+
+def test_pages_of_one_repeated_line_are_kept_not_emptied() -> None:
+    from assistant.ingest.normalize import normalize_pages
+    from assistant.ingest.types import Page
+
+    pages = [Page(n, f"Page {n} of the supply contract") for n in range(1, 5)]
+    assert [p.text for p in normalize_pages(pages)] == [p.text for p in pages]
