@@ -3,10 +3,16 @@
 Haystack-style: construction is cheap; ``warm_up()`` loads the model (on the worker
 thread that will use it). Vectors come back L2-normalised float32 so cosine similarity
 is a dot product.
+
+``make_embedder`` is the entry point. Backends: ``onnx-int8`` / ``onnx`` run a folder
+exported once into the cache (``assistant.embed_export``) with onnxruntime alone
+(``assistant.embed_onnx``, no torch); ``torch`` is sentence-transformers fp32 for any
+folder; ``auto`` is int8 with a logged fallback to torch.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import logging
@@ -182,16 +188,19 @@ def read_model_info(model_dir: Path) -> ModelInfo:
 
 def resolve_model_dir(model: str) -> Path:
     """``""`` (or the bundled model's hub id) means the bundled MiniLM; anything else is a folder."""
-    bundled = bundled_model_dir()
-    if not model or model == _model_name(bundled):
-        return bundled
+    if not model:
+        return bundled_model_dir()
     folder = Path(model).expanduser()
-    if not (folder / "config.json").is_file() and not (folder / "modules.json").is_file():
-        raise EmbedderUnavailableError(
-            f"embedding model {model!r} is not a sentence-transformers folder on this machine "
-            "(Quire never downloads models)"
-        )
-    return folder.resolve()
+    if (folder / "config.json").is_file() or (folder / "modules.json").is_file():
+        return folder.resolve()
+    with contextlib.suppress(EmbedderUnavailableError):
+        bundled = bundled_model_dir()
+        if model == _model_name(bundled):
+            return bundled
+    raise EmbedderUnavailableError(
+        f"embedding model {model!r} is not a sentence-transformers folder on this machine "
+        "(Quire never downloads models)"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -240,7 +249,9 @@ class SentenceTransformerEmbedder:
             str(self._dir), device="cpu", backend="torch", local_files_only=True, trust_remote_code=False
         )
         model.eval()
-        get_dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        get_dimension = (
+            getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        )
         dimension = get_dimension()
         self._info = replace(
             self._info,
@@ -357,7 +368,13 @@ class ModelEmbedder:
     def _set(self, inner: Embedder, backend: str) -> None:
         self._inner = inner
         self.backend = backend
-        log.info("embedder %s ready on %s (%d dims, %d tokens)", self.name, backend, self.dimension, self.max_tokens)
+        log.info(
+            "embedder %s ready on %s (%d dims, %d tokens)",
+            self.name,
+            backend,
+            self.dimension,
+            self.max_tokens,
+        )
 
     def _ready(self) -> Embedder:
         if self._inner is None:
