@@ -1,0 +1,34 @@
+"""Errors of the model layer, each naming the file or package a user must act on.
+
+They carry structured fields (``path``, ``reason``, ``packages``) so the CLI and the UI
+can word them, and a ``str()`` that is already a complete sentence for logs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ModelError(Exception):
+    """A model file that cannot be used: missing, damaged, or not a chat model."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ModelNotInstalledError(ModelError):
+    """A catalog model whose part packages are not installed in this environment."""
+
+    def __init__(self, name: str, path: Path | str, packages: list[str]) -> None:
+        self.name = name
+        self.packages = list(packages)
+        self.pip_command = "pip install " + " ".join(self.packages)
+        shown = ", ".join(self.packages[:4]) + (
+            f" and {len(self.packages) - 4} more" if len(self.packages) > 4 else ""
+        )
+        super().__init__(
+            path,
+            f"model {name!r} is not installed: missing package(s) {shown}. Install with: {self.pip_command}",
+        )
