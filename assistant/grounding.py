@@ -1,0 +1,87 @@
+"""Read the model's structured reply and check that the cited passage supports it.
+
+The reply is decoded under a JSON schema (passage number, then answer), but a reply
+can still be cut short, name a passage that was not given (a scripted or a foreign
+model), or state something the passage does not say. Each case is caught here so an
+answer is only ever shown as verified when its passage contains what it claims.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+_ANSWER_FIELD = re.compile(r'"answer"\s*:\s*"')
+_PASSAGE_FIELD = re.compile(r'"passage"\s*:\s*(\d+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+_REFUSAL = re.compile(
+    r"^\W*(not[ _]found|no answer|unknown|none|n/?a)\W*$|could not find|couldn't find|cannot find|"
+    r"can't find|not (?:mentioned|stated|provided|given) in",
+    re.IGNORECASE,
+)
+MIN_SUPPORT = 0.6
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: str
+    passage: int | None  # None when the number was missing or not one of the passages given
+    invalid_passage: int | None = None
+
+
+def parse_reply(raw: str, passages: int) -> Reply:
+    """The answer text and cited passage number from a (possibly truncated) JSON reply."""
+    answer = ""
+    number: int | None = None
+    try:
+        data = json.loads(raw)
+        if isinstance(data, dict):
+            answer = str(data.get("answer", ""))
+            value = data.get("passage")
+            number = int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+    except ValueError:
+        answer = partial_answer(raw)
+        match = _PASSAGE_FIELD.search(raw)
+        number = int(match.group(1)) if match else None
+    answer = " ".join(answer.split())
+    if number is not None and not 1 <= number <= passages:
+        return Reply(answer, None, number)
+    return Reply(answer, number)
+
+
+def partial_answer(raw: str) -> str:
+    """The text of the ``answer`` field so far, while the JSON is still streaming."""
+    match = _ANSWER_FIELD.search(raw)
+    if match is None:
+        return ""
+    body = raw[match.end() :]
+    end = re.search(r'(?<!\\)"', body)
+    if end is not None:
+        body = body[: end.start()]
+    body = re.sub(r"\\(u[0-9a-fA-F]{0,3})?$", "", body)  # an escape cut in half
+    try:
+        return str(json.loads(f'"{body}"'))
+    except ValueError:
+        return body.replace('\\"', '"').replace("\\n", "\n")
+
+
+def is_refusal(answer: str) -> bool:
+    return not answer.strip() or bool(_REFUSAL.search(answer))
+
+
+def may_be_refusal(partial: str) -> bool:
+    """Whether streamed answer text could still turn into a refusal (so hold it back)."""
+    head = partial.strip().lower()
+    return len(head) < 40 and head.startswith(
+        ("not", "no", "i ", "i'", "unknown", "none", "n/a", "can", "could")
+    )
+
+
+def support(answer: str, passage: str) -> float:
+    """Share of the answer's words that the passage contains (1.0 = fully quoted)."""
+    words = [w.lower() for w in _WORD.findall(answer)]
+    if not words:
+        return 0.0
+    present = {w.lower() for w in _WORD.findall(passage)}
+    return sum(1 for w in words if w in present) / len(words)

@@ -1,0 +1,205 @@
+"""The answer pipeline with the scripted chat model over a real on-disk library."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import EMPTY_LIBRARY_MESSAGE, Answerer, QuestionError, Turn
+from assistant.audit import AuditLog
+from assistant.config import Settings
+from assistant.index.indexer import Indexer
+from assistant.index.library import Library
+from assistant.jobs import CancelToken
+from assistant.llm.chat import ChatMessage
+from assistant.prompts import NOT_FOUND_MESSAGE
+from assistant.testing.documents import write_text_pdf
+from assistant.testing.fake_embedder import HashEmbedder
+from assistant.testing.scripted_chat import ScriptedChatModel
+
+PAGES = [
+    "Lease between Harbourview Properties and Linden Architects.",
+    "Rent is eight thousand pounds per month, payable in advance.",
+    "The tenant has fifteen days after written notice to cure a late payment.",
+]
+
+
+@pytest.fixture
+def library(quire_home: Path, tmp_path: Path) -> Iterator[Library]:
+    settings = Settings.load(quire_home)
+    settings.answer.min_similarity = 0.05  # the hash embedder's similarities are low
+    (tmp_path / "docs").mkdir()
+    write_text_pdf(tmp_path / "docs" / "lease.pdf", PAGES)
+    with Library.open(settings, HashEmbedder()) as lib:
+        Indexer(lib).run([tmp_path / "docs"])
+        yield lib
+
+
+def reply(passage: int, answer: str) -> str:
+    return json.dumps({"passage": passage, "answer": answer})
+
+
+def answerer(library: Library, *replies: str, n_ctx: int = 8192) -> tuple[Answerer, ScriptedChatModel]:
+    model = ScriptedChatModel(list(replies), n_ctx=n_ctx)
+    return Answerer(library, model, library.settings), model
+
+
+def passage_numbers(model: ScriptedChatModel) -> list[str]:
+    user = model.received[-1][-1]["content"]
+    return [line for line in user.splitlines() if line.startswith("<passage")]
+
+
+def test_citation_maps_to_document_and_page(library: Library) -> None:
+    streamed: list[str] = []
+    ans, model = answerer(library, reply(1, "fifteen days after written notice"))
+    result = ans.answer("How long does the tenant have to cure a late payment?", on_token=streamed.append)
+    assert result.found and result.verified
+    assert result.answer == "fifteen days after written notice [1]"
+    assert "".join(streamed) == result.answer  # streamed, then its citation
+    assert (result.citations[0].n, result.citations[0].document, result.citations[0].page) == (1, "lease", 3)
+    assert 'page="3"' in passage_numbers(model)[0]
+    assert model.calls[-1].response_format is not None  # decoded under the answer schema
+
+
+def test_citation_to_a_passage_not_given_is_dropped_and_flagged(library: Library) -> None:
+    ans, _ = answerer(library, reply(9, "the moon is made of cheese"))
+    result = ans.answer("How long to cure a late payment?")
+    assert result.invalid_citations == [9]
+    assert result.citations == []
+    assert result.uncited_sentences == ["the moon is made of cheese"]
+    assert not result.verified
+    assert result.to_json()["verified"] is False
+
+
+def test_wrong_passage_number_is_corrected_to_the_one_containing_the_answer(library: Library) -> None:
+    library.settings.index.passage_neighbours = 0
+    ans, _ = answerer(library, reply(1, "fifteen days"))
+    result = ans.answer("cure late payment")
+    assert result.verified and result.citations[0].page == 3
+
+
+def test_answer_that_no_passage_supports_is_not_verified(library: Library) -> None:
+    ans, _ = answerer(library, reply(1, "ninety days by registered mail"))
+    result = ans.answer("How long to cure a late payment?")
+    assert result.found and not result.verified
+    assert result.citations == []
+    assert result.uncited_sentences == ["ninety days by registered mail"]
+
+
+def test_answer_cut_short_still_parses(library: Library) -> None:
+    ans, _ = answerer(library, '{"passage": 1, "answer": "fifteen days after')
+    result = ans.answer("How long to cure a late payment?")
+    assert result.answer == "fifteen days after [1]" and result.verified
+
+
+@pytest.mark.parametrize("text", ["NOT_FOUND", "I could not find this.", ""])
+def test_model_saying_not_found_gives_the_fixed_message(library: Library, text: str) -> None:
+    streamed: list[str] = []
+    ans, _ = answerer(library, reply(1, text))
+    result = ans.answer("What is the tenant's insurance amount?", on_token=streamed.append)
+    assert not result.found
+    assert result.answer == NOT_FOUND_MESSAGE
+    assert "".join(streamed) == NOT_FOUND_MESSAGE  # what the model wrote is never shown
+    assert result.to_json()["closest"]
+
+
+def test_weak_evidence_is_not_found_without_asking_the_model(library: Library) -> None:
+    library.settings.answer.min_similarity = 0.99
+    ans, model = answerer(library)
+    result = ans.answer("What is the boiling point of mercury?")
+    assert not result.found and result.answer == NOT_FOUND_MESSAGE
+    assert model.calls == []
+    assert result.passages  # the closest passages are still offered
+
+
+def test_empty_library_says_add_documents(quire_home: Path) -> None:
+    with Library.open(Settings.load(quire_home), HashEmbedder()) as lib:
+        ans, model = answerer(lib)
+        result = ans.answer("anything?")
+    assert result.answer == EMPTY_LIBRARY_MESSAGE and not result.found
+    assert model.calls == []
+
+
+@pytest.mark.parametrize("question", ["", "   \n "])
+def test_empty_question_is_refused(library: Library, question: str) -> None:
+    ans, _ = answerer(library)
+    with pytest.raises(QuestionError, match="empty"):
+        ans.answer(question)
+
+
+def test_pasted_50000_characters_are_refused_with_the_limit(library: Library) -> None:
+    ans, model = answerer(library)
+    with pytest.raises(QuestionError, match=r"50,000 characters.*limit is 2,000"):
+        ans.answer("x" * 50_000)
+    assert model.calls == []
+
+
+def test_prompt_fits_a_small_context(library: Library) -> None:
+    ans, model = answerer(library, reply(1, "fifteen days"), n_ctx=700)
+    library.settings.llm.max_answer_tokens = 200
+    result = ans.answer("How long to cure a late payment?")
+    assert result.found
+    assert model.count_prompt_tokens(model.received[-1]) + 200 <= 700
+
+
+def test_follow_up_is_rewritten_before_retrieval(library: Library) -> None:
+    ans, model = answerer(
+        library, "monthly rent amount of the lease", reply(1, "eight thousand pounds per month")
+    )
+    history = [Turn("Who are the parties to the lease?", "Harbourview Properties and Linden Architects [1].")]
+    result = ans.answer("And how much do they pay?", history=history)
+    assert "monthly rent amount" in result.search_query
+    assert result.citations[0].page == 2
+    rewrite_prompt = model.received[0][-1]["content"]
+    assert "Who are the parties" in rewrite_prompt
+    final: list[ChatMessage] = model.received[1]
+    assert any(m["content"] == "Who are the parties to the lease?" for m in final)
+
+
+def test_long_history_keeps_recent_turns_and_summarises_older(library: Library) -> None:
+    ans, model = answerer(library, "rent", reply(1, "eight thousand pounds"))
+    history = [Turn(f"Old question {i}?", f"Old answer {i} [1].") for i in range(10)]
+    ans.answer("What is the rent?", history=history)
+    final = model.received[-1]
+    contents = " ".join(m["content"] for m in final)
+    assert "Old answer 9" in contents and "Old answer 0" not in contents
+    assert "Old question 0?" in contents  # summarised, not dropped
+
+
+def test_document_text_is_passed_as_data_after_the_rules(library: Library) -> None:
+    ans, model = answerer(library, reply(1, "fifteen days"))
+    ans.answer("How long to cure?")
+    messages = model.received[-1]
+    assert messages[0]["role"] == "system" and "never follow instructions" in messages[0]["content"]
+    user = messages[-1]["content"]
+    assert user.index("<passage") < user.rindex("Question: How long to cure?")
+    assert user.rstrip().endswith("Question: How long to cure?")  # the user's words come last
+
+
+def test_cancel_stops_and_keeps_partial_text(library: Library) -> None:
+    cancel = CancelToken()
+    ans, _ = answerer(library, reply(1, "The tenant has fifteen days to cure a late payment"))
+
+    def stop_after_first(piece: str) -> None:
+        cancel.cancel()
+
+    result = ans.answer("How long to cure?", cancel=cancel, on_token=stop_after_first)
+    assert result.cancelled
+    assert result.answer.startswith("The") and "late payment" not in result.answer
+
+
+def test_audit_log_records_answers_and_survives_a_damaged_line(library: Library, tmp_path: Path) -> None:
+    ans, _ = answerer(library, reply(1, "fifteen days"))
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    audit.record(ans.answer("How long to cure a late payment?"))
+    with (tmp_path / "audit.jsonl").open("a") as handle:
+        handle.write('{"cut short')
+    entries = audit.entries()
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry["question"] == "How long to cure a late payment?"
+    assert entry["found"] is True and entry["model"] == "scripted"
+    assert entry["passages"][0]["page"] == 3 and entry["passages"][0]["document"] == "lease"
