@@ -3,8 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Where a development run keeps its library (the app itself uses the platform's data dir).
-DEV_HOME ?= $(CURDIR)/.quire-dev
 
 .PHONY: install run test test-unit bench lint lock clean
 
@@ -20,8 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/quire --home "$(DEV_HOME)" index resources/samples
-	$(BIN)/quire --home "$(DEV_HOME)" search "How many days does the tenant have to cure a late payment?"
+	$(BIN)/quire-desktop
 
 test: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider; \
@@ -39,8 +36,17 @@ lint: install
 	$(BIN)/mypy
 
 lock:
-	$(BIN)/pip freeze --exclude-editable | grep -v '^quire' | sed 's/^torch==2.13.0+cpu/torch==2.13.0/' > requirements.lock.new
+	{ sed -n '/^#/p' requirements.lock; $(BIN)/pip freeze --exclude-editable | grep -v '^quire' \
+	  | sed -e 's/^torch==2.13.0+cpu/torch==2.13.0/' -e 's/^llama_cpp_python @ .*/llama-cpp-python==0.3.36/'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# PNGs of the main screens (real models, samples indexed) into docs/, under Xvfb; prints start-up times.
+# Needs Debian's xvfb and the xcb libraries: apt-get install -y xvfb libxcb-cursor0 libxcb-icccm4
+# libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0
+.PHONY: screenshots
+screenshots: install
+	mkdir -p docs
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m ui.screenshots docs/

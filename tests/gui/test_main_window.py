@@ -1,0 +1,205 @@
+"""The desktop app end to end over the real library, with fake embedder and chat model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from pytestqt.qtbot import QtBot
+
+from assistant.testing.documents import write_text_pdf
+from assistant.testing.scripted_chat import ScriptedChatModel
+from tests.gui.conftest import (
+    LATE_QUESTION,
+    LEASE_PAGES,
+    ModelSlot,
+    WindowMaker,
+    add_and_wait,
+    cite_passage_with,
+)
+from ui.main_window import MainWindow
+
+# The offscreen platform plugin has no window system to pass size hints or raise() to.
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)"),
+]
+
+
+def _lease(tmp_path: Path) -> Path:
+    return write_text_pdf(tmp_path / "lease.pdf", LEASE_PAGES, title="Lease")
+
+
+def _ask(qtbot: QtBot, window: MainWindow, question: str, timeout: int = 20_000) -> None:
+    chat = window.chat_pane
+    chat.question.setPlainText(question)
+    with qtbot.waitSignal(window.bridge.answer_finished, timeout=timeout):
+        qtbot.keyClick(chat.question, Qt.Key.Key_Return)
+
+
+def test_first_run_shows_welcome_and_loaded_model(make_window: WindowMaker) -> None:
+    window = make_window()
+    assert window.windowTitle().startswith("Quire")
+    assert window.center.currentWidget() is window.welcome
+    assert "scripted" in window.model_label.text()
+    assert window.library_pane.empty_hint.isVisible()
+
+
+def test_add_pdf_ask_and_open_cited_page(qtbot: QtBot, make_window: WindowMaker, tmp_path: Path) -> None:
+    window = make_window()
+    report = add_and_wait(qtbot, window, [_lease(tmp_path)])
+    assert report.added == 1 and not report.failed  # type: ignore[attr-defined]
+    item = window.library_pane.item_for(str(tmp_path / "lease.pdf"))
+    assert item is not None and item.text(1) == "Indexed"
+    assert window.center.currentWidget() is window.chat_pane
+
+    tokens: list[str] = []
+    window.bridge.token_received.connect(tokens.append)
+    _ask(qtbot, window, LATE_QUESTION)
+    assert "".join(tokens).startswith("The tenant has fifteen days.")
+    html = window.chat_pane.transcript.toHtml()
+    assert "quire-cite:0/1" in html
+    assert "fifteen days" in window.chat_pane.transcript.toPlainText()
+    assert "Sources" in window.chat_pane.transcript.toPlainText()
+
+    window.chat_pane.transcript.anchorClicked.emit(QUrl("quire-cite:0/1"))
+    viewer = window.viewer
+    assert viewer.stack.currentWidget() is viewer.pdf_view
+    assert viewer.current_pdf_page == 2
+    assert viewer.highlight_text and viewer.highlight_text in LEASE_PAGES[1]  # a line of the cited page
+    qtbot.waitUntil(lambda: viewer.pdf_view.currentSearchResultIndex() >= 0, timeout=5000)
+
+
+def test_text_document_citation_scrolls_to_passage(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
+) -> None:
+    model_slot.model = ScriptedChatModel(cite_passage_with("deposit", "The deposit is 24,000 pounds."))
+    note = tmp_path / "deposit.md"
+    note.write_text(
+        "# Deposit\n\n" + "Filler about the premises. " * 40 + "\n\nThe security deposit is 24,000 pounds.\n"
+    )
+    window = make_window()
+    add_and_wait(qtbot, window, [note])
+    _ask(qtbot, window, "How large is the security deposit?")
+    with qtbot.waitSignal(window.bridge.pages_loaded, timeout=10_000):
+        window.chat_pane.transcript.anchorClicked.emit(QUrl("quire-cite:0/1"))
+    viewer = window.viewer
+    assert viewer.stack.currentWidget() is viewer.text_view
+    assert "security deposit is 24,000 pounds" in viewer.text_view.toPlainText()
+    assert "deposit" in viewer.highlight_text
+
+
+def test_escape_stops_answer_in_flight(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
+) -> None:
+    long_answer = "The tenant has fifteen days. " + "More words follow here. " * 200
+    long_reply = json.dumps({"passage": 1, "answer": long_answer})
+    model_slot.model = ScriptedChatModel([long_reply], delay_s=0.02)
+    window = make_window()
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    chat = window.chat_pane
+    chat.question.setPlainText(LATE_QUESTION)
+    with qtbot.waitSignal(window.bridge.answer_finished, timeout=20_000) as blocker:
+        qtbot.keyClick(chat.question, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "fifteen" in chat.transcript.toPlainText(), timeout=10_000)
+        assert chat.stop_button.isEnabled()
+        qtbot.keyClick(chat.question, Qt.Key.Key_Escape)
+    details = blocker.args[0].details
+    assert details["cancelled"] is True
+    assert len(details["answer"]) < len(long_reply) / 2
+    assert not chat.stop_button.isEnabled()
+    assert "Stopped before the answer was complete" in chat.transcript.toPlainText()
+
+
+def test_shift_enter_makes_a_new_line(qtbot: QtBot, make_window: WindowMaker) -> None:
+    window = make_window()
+    chat = window.chat_pane
+    chat.question.setPlainText("first line")
+    chat.question.moveCursor(chat.question.textCursor().MoveOperation.End)
+    qtbot.keyClick(chat.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert chat.question.toPlainText() == "first line\n"
+    assert not chat.streaming
+
+
+def test_not_found_answer_looks_different(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
+) -> None:
+    model_slot.model = ScriptedChatModel([json.dumps({"passage": 1, "answer": "NOT_FOUND"})])
+    window = make_window()
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    _ask(qtbot, window, LATE_QUESTION)
+    text = window.chat_pane.transcript.toPlainText()
+    assert "could not find this in your documents" in text
+    assert "quire-cite:" not in window.chat_pane.transcript.toHtml()
+
+
+def test_corrupt_file_shows_its_error(qtbot: QtBot, make_window: WindowMaker, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
+    window = make_window()
+    report = add_and_wait(qtbot, window, [broken])
+    assert report.failed  # type: ignore[attr-defined]
+    item = window.library_pane.item_for(str(broken))
+    assert item is not None
+    assert item.text(1).startswith("Failed: ")
+    assert len(item.text(1)) > len("Failed: ") + 5
+    assert "broken.pdf" in window.statusBar().currentMessage()
+
+
+def test_conversation_survives_restart(qtbot: QtBot, make_window: WindowMaker, tmp_path: Path) -> None:
+    window = make_window()
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    _ask(qtbot, window, LATE_QUESTION)
+    assert window.conversations.count() == 1
+    window.close()
+
+    again = make_window()
+    assert again.conversations.count() == 1
+    item = again.conversations.item(0)
+    assert item is not None and "cure a late payment" in item.text()
+    with qtbot.waitSignal(again.bridge.conversation_loaded, timeout=10_000):
+        again.conversations.itemClicked.emit(item)
+    transcript = again.chat_pane.transcript
+    assert LATE_QUESTION in transcript.toPlainText()
+    assert "quire-cite:0/1" in transcript.toHtml()
+
+
+def test_ctrl_n_starts_a_new_conversation(qtbot: QtBot, make_window: WindowMaker, tmp_path: Path) -> None:
+    window = make_window()
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    _ask(qtbot, window, LATE_QUESTION)
+    window.new_action.trigger()
+    assert window.chat_pane.conversation_id == ""
+    assert window.chat_pane.turns == []
+
+
+def test_search_dialog_opens_result_in_viewer(qtbot: QtBot, make_window: WindowMaker, tmp_path: Path) -> None:
+    window = make_window()
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    dialog = window.open_search()
+    dialog.query.setText("security deposit thirty days")
+    with qtbot.waitSignal(window.bridge.search_finished, timeout=10_000):
+        qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
+    assert dialog.results.count() >= 1
+    first = dialog.results.item(0)
+    assert first is not None and "page 3" in first.text()
+    dialog.results.itemClicked.emit(first)
+    assert window.viewer.current_pdf_page == 3
+
+
+def test_settings_dialog_saves_typed_settings(qtbot: QtBot, make_window: WindowMaker) -> None:
+    window = make_window()
+    with qtbot.waitSignal(window.bridge.models_listed, timeout=10_000):
+        dialog = window.open_settings()
+    assert dialog.model.count() >= 1
+    dialog.answer_tokens.setValue(512)
+    dialog.threads.setValue(2)
+    dialog.model.setCurrentIndex(max(dialog.model.findData(window.settings.llm.model), 0))
+    with qtbot.waitSignal(window.bridge.models_ready, timeout=10_000):
+        dialog._save()
+    from assistant.config import Settings
+
+    saved = Settings.load(window.settings.home)
+    assert saved.llm.max_answer_tokens == 512 and saved.llm.threads == 2

@@ -1,0 +1,219 @@
+"""The chat pane: a transcript of questions and streamed, cited answers, and the question box.
+
+Signals:
+    question_submitted(conversation_id, question): the user sent a question ('' = new conversation).
+    stop_requested(): the user pressed Stop or Esc while an answer was streaming.
+    source_requested(SourceTarget): a citation or passage link was clicked.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.answer_html import render_conversation, render_question, resolve_link
+from ui.engine_bridge import AnswerResult, ConversationTurns
+
+STREAMING_STYLE = "margin:2px 0 4px 0; color:#222222;"
+ERROR_STYLE = "color:#9b1c1c; margin:2px 0 4px 0;"
+
+
+class QuestionEdit(QPlainTextEdit):
+    """Enter sends, Shift+Enter starts a new line, Esc stops the answer in flight.
+
+    Signals:
+        submitted(): Enter was pressed.
+        escape_pressed(): Esc was pressed.
+    """
+
+    submitted = Signal()
+    escape_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ChatPane(QWidget):
+    """Shows one conversation; the main window routes bridge signals to its slots."""
+
+    question_submitted = Signal(str, str)
+    stop_requested = Signal()
+    source_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.conversation_id = ""
+        self.turns: list[dict[str, Any]] = []
+        self._pending: list[str] = []  # questions sent whose answer has not finished
+        self._streamed = ""
+        self._error = ""
+        self.streaming = False
+        self._model_ready = False
+
+        self.transcript = QTextBrowser()
+        self.transcript.setObjectName("transcript")
+        self.transcript.setOpenLinks(False)
+        self.transcript.setOpenExternalLinks(False)
+        self.transcript.anchorClicked.connect(self._on_link)
+        self.transcript.setPlaceholderText(
+            "Ask a question about your documents. Answers cite the pages they come from: "
+            "click a citation to see the page."
+        )
+
+        self.question = QuestionEdit()
+        self.question.setObjectName("questionEdit")
+        self.question.setPlaceholderText("Ask about your documents…  (Enter sends, Shift+Enter: new line)")
+        self.question.setFixedHeight(70)
+        self.question.submitted.connect(self.submit)
+        self.question.escape_pressed.connect(self.stop)
+
+        self.send_button = QPushButton("Ask")
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self.submit)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setEnabled(False)
+        self.stop_button.setToolTip("Stop the answer being written (Esc)")
+        self.stop_button.clicked.connect(self.stop)
+        self.hint = QLabel("Loading models…")
+        self.hint.setObjectName("chatHint")
+
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.stop_button)
+        row = QHBoxLayout()
+        row.addWidget(self.question, 1)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.transcript, 1)
+        layout.addWidget(self.hint)
+        layout.addLayout(row)
+
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.stop)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(40)
+        self._refresh_timer.timeout.connect(self._render)
+
+    # -- user actions --------------------------------------------------------------
+    def submit(self) -> None:
+        question = self.question.toPlainText().strip()
+        if not question:
+            return
+        self.question.clear()
+        self._error = ""
+        self._pending = [question]  # a new question replaces the one in flight
+        self._streamed = ""
+        self._set_streaming(True)
+        self._render()
+        self.question_submitted.emit(self.conversation_id, question)
+
+    def stop(self) -> None:
+        if self.streaming:
+            self.stop_requested.emit()
+
+    def _on_link(self, url: QUrl) -> None:
+        target = resolve_link(url.toString(), self.turns)
+        if target is not None:
+            self.source_requested.emit(target)
+
+    # -- engine events (connected by the main window) ---------------------------------
+    def set_model_state(self, ready: bool, message: str) -> None:
+        self._model_ready = ready
+        self.hint.setText(message)
+        self.hint.setVisible(bool(message))
+
+    def new_conversation(self) -> None:
+        if self.streaming:
+            self.stop_requested.emit()
+        self.conversation_id = ""
+        self.turns = []
+        self._pending = []
+        self._streamed = ""
+        self._error = ""
+        self._set_streaming(False)
+        self._render()
+        self.question.setFocus()
+
+    def show_conversation(self, loaded: ConversationTurns) -> None:
+        if self.streaming:
+            return  # never swap the transcript under an answer being written
+        self.conversation_id = loaded.conversation_id
+        self.turns = list(loaded.turns)
+        self._error = ""
+        self._render()
+
+    def on_answer_started(self, conversation_id: str, question: str) -> None:
+        self.conversation_id = conversation_id
+        self._streamed = ""
+        if not self._pending:
+            self._pending = [question]
+        self._set_streaming(True)
+        self._render()
+
+    def on_token(self, text: str) -> None:
+        self._streamed += text
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def on_answer_finished(self, result: AnswerResult) -> None:
+        if result.conversation_id != self.conversation_id and self.conversation_id:
+            return
+        self.conversation_id = result.conversation_id
+        self.turns.append({"question": result.question, "details": result.details})
+        if self._pending:
+            self._pending.pop(0)
+        self._streamed = ""
+        self._set_streaming(bool(self._pending))
+        self._refresh_timer.stop()
+        self._render()
+
+    def on_failed(self, message: str) -> None:
+        self._error = message
+        self._pending = []
+        self._streamed = ""
+        self._set_streaming(False)
+        self._render()
+
+    # -- rendering ----------------------------------------------------------------------
+    def _set_streaming(self, streaming: bool) -> None:
+        self.streaming = streaming
+        self.stop_button.setEnabled(streaming)
+
+    def _render(self) -> None:
+        parts = [render_conversation(self.turns)]
+        if self._pending:
+            parts.append(render_question(self._pending[-1]))
+            text = html.escape(self._streamed, quote=False).replace("\n", "<br>")
+            parts.append(f'<p style="{STREAMING_STYLE}">{text or "<i>Searching your documents…</i>"} ▍</p>')
+        if self._error:
+            parts.append(f'<p style="{ERROR_STYLE}">⚠ {html.escape(self._error, quote=False)}</p>')
+        self.transcript.setHtml("".join(parts))
+        self.transcript.moveCursor(QTextCursor.MoveOperation.End)
+        bar = self.transcript.verticalScrollBar()
+        bar.setValue(bar.maximum())
