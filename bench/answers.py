@@ -25,6 +25,7 @@ from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.llm.chat import ChatMessage
 from assistant.llm.registry import resolve_model
+from assistant.prompts import answer_schema
 from bench import squad
 from bench.retrieval import CACHE, percentile
 
@@ -70,10 +71,14 @@ def bare_decode_rate(
         chat_format="chat_template.default",
     )
     rates = []
-    for messages in prompts:
+    for messages, passages in prompts:
         first = last = 0.0
         tokens = 0
-        for chunk in llm.create_chat_completion(messages=list(messages), max_tokens=max_tokens, stream=True):
+        schema = {"type": "json_object", "schema": answer_schema(passages)}
+        stream = llm.create_chat_completion(
+            messages=list(messages), max_tokens=max_tokens, stream=True, response_format=schema
+        )
+        for chunk in stream:
             if chunk["choices"][0]["delta"].get("content"):
                 last = time.perf_counter()
                 first = first or last
@@ -115,7 +120,7 @@ def main(n_answerable: int = 100, n_absent: int = 30) -> None:
         answerer = Answerer(library, model, settings)
         f1s, ems, ttfts, rates = [], [], [], []
         cited = precise = verified = found = 0
-        prompts: list[list[ChatMessage]] = []
+        prompts: list[tuple[list[ChatMessage], int]] = []
         for q in test_pos:
             result = answerer.answer(q.question)
             prediction = result.answer.rsplit(" [", 1)[0] if result.found else ""

@@ -100,10 +100,14 @@ def write_articles(articles: list[Article], folder: Path) -> list[Path]:
             "\n\n".join(article.paragraphs[i : i + PARAGRAPHS_PER_PAGE])
             for i in range(0, len(article.paragraphs), PARAGRAPHS_PER_PAGE)
         ]
-        path = folder / (re.sub(r"[^\w-]+", "_", article.title) + ".txt")
+        path = folder / (file_stem(article.title) + ".txt")
         path.write_text("\f".join(pages), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def file_stem(title: str) -> str:
+    return re.sub(r"[^\w-]+", "_", title)
 
 
 def split(articles: list[Article], seed: int = 13) -> tuple[set[str], set[str]]:

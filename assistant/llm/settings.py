@@ -28,4 +28,4 @@ class LLMSettings:
     gpu_layers: int = 0
     n_ctx: int = 0
     max_answer_tokens: int = 384
-    temperature: float = 0.1
+    temperature: float = 0.0

@@ -163,3 +163,30 @@ def test_broken_model_file_is_named_and_search_keeps_working(
     assert str(bad) in err or "bad.gguf" in err
     assert main(["--home", home, "search", "who is the supplier", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["page"] == 1
+
+
+def test_chat_streams_answers_and_keeps_the_conversation(
+    tmp_path: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from assistant.history import ConversationStore
+
+    monkeypatch.setenv("QUIRE_MODELS", str(models_dir))
+    home = tmp_path / "home"
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_text_pdf(docs / "supply-agreement.pdf", CONTRACT)
+    main(["--home", str(home), "index", str(docs), "--json"])
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("Who is the Supplier?\nAnd where is the warehouse?\n\n"))
+    assert main(["--home", str(home), "chat"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Quire: ") == 2
+    assert "Sources:" in out or "Closest passages:" in out
+    store = ConversationStore(home / "conversations.sqlite3")
+    (conversation,) = store.conversations()
+    turns = store.turns(conversation.id)
+    assert [t.question for t in turns] == ["Who is the Supplier?", "And where is the warehouse?"]
+    assert turns[1].details["search_query"] != "And where is the warehouse?"  # rewritten with context
+    store.close()
