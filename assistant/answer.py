@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.config import AnswerSettings, Settings
 from assistant.grounding import MIN_SUPPORT, is_refusal, may_be_refusal, parse_reply, partial_answer, support
@@ -103,6 +104,8 @@ class Answer:
     evidence: float = 0.0
     timings: Timings = field(default_factory=Timings)
     cancelled: bool = False
+    trace: list[dict[str, object]] = field(default_factory=list)  # tool calls (assistant.tools.loop)
+    tool_result: dict[str, Any] | None = None  # {"tool", "value"}: a summary or table that is the reply
 
     @property
     def verified(self) -> bool:
@@ -122,6 +125,8 @@ class Answer:
             "search_query": self.search_query,
             "closest": [] if self.found else [p.to_json() for p in self.passages],
             "cancelled": self.cancelled,
+            "trace": self.trace,
+            "tool_result": self.tool_result,
         }
 
 
@@ -210,6 +215,8 @@ class Answerer:
             rewritten = self.model.chat(
                 rewrite_messages(question, history[-4:]), max_tokens=48, temperature=0.0, cancel=cancel
             )
+        except Cancelled:
+            return question  # the answer step sees the same token and stops at once
         except Exception:
             log.exception("Could not rewrite follow-up question %r; searching with it as is", question)
             return question

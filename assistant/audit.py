@@ -39,6 +39,7 @@ class AuditLog:
             "citations": [c.n for c in answer.citations],
             "uncited_sentences": answer.uncited_sentences,
             "cancelled": answer.cancelled,
+            "trace": answer.trace,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:

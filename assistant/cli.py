@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant import cli_answer
+from assistant import cli_answer, cli_documents
 from assistant.config import Settings
 from assistant.offline import enforce_offline
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--collection", help="put the documents in this collection (a matter, a patient)")
     index.add_argument("--max-file-mb", type=int, help="refuse files larger than this (default 100)")
     index.add_argument("--no-ocr", action="store_true", help="leave scanned pages for a later run")
+    index.add_argument("--force", action="store_true", help="read every file again, even when unchanged")
     index.add_argument("--json", action="store_true", help="print one JSON summary")
 
     search = commands.add_parser("search", help="find passages with their document and page")
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("reembed", help="re-embed every chunk with the configured embedder")
     cli_answer.add_commands(commands)
+    cli_documents.add_commands(commands)
     return parser
 
 
@@ -120,9 +122,10 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     ocr_progress = Progress(stage="ocr", listeners=[ocr_bar] if show_bar else [])
     cancel = CancelToken()
     with open_library(settings) as library, cancel_on_interrupt(cancel):
-        report = Indexer(library, progress=progress, ocr_progress=ocr_progress, cancel=cancel).run(
-            args.paths, args.collection
+        indexer = Indexer(
+            library, progress=progress, ocr_progress=ocr_progress, cancel=cancel, force=args.force
         )
+        report = indexer.run(args.paths, args.collection)
     files_bar.close()
     ocr_bar.close()
     if args.json:
@@ -279,6 +282,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "chat": cli_answer.cmd_chat,
     "models": cli_answer.cmd_models,
     "audit": cli_answer.cmd_audit,
+    "summarize": cli_documents.cmd_summarize,
+    "extract": cli_documents.cmd_extract,
 }
 
 if __name__ == "__main__":

@@ -63,6 +63,12 @@ def _answerer(settings: Settings, model_name: str | None) -> Answerer:
 
 
 def _print_sources(answer: Answer) -> None:
+    if answer.trace:
+        print("\nTools used:")
+        for step in answer.trace:
+            state = "ok" if step["ok"] else f"failed: {step['result']}"
+            print(f"  {step['tool']}({json.dumps(step['arguments'], ensure_ascii=False)})  {state}")
+        return
     if answer.found:
         if not answer.verified:
             print("\n(!) Not every sentence of this answer cites a passage: check it against the sources.")
@@ -93,7 +99,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError(f"cannot read {args.questions}: {exc}") from exc
     else:
         questions = [args.question]
+    from assistant.tools.assist import Assistant
+
     answerer = _answerer(settings, args.model)
+    assistant = Assistant(answerer)  # plain questions go straight to the answerer; tool requests to tools
     audit = AuditLog(settings.library_dir / "audit.jsonl")
     failures = 0
     for question in questions:
@@ -101,7 +110,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         stream = None if args.json else _write
         try:
             with cancel_on_interrupt(cancel):
-                answer = answerer.answer(question, collection=args.collection, cancel=cancel, on_token=stream)
+                answer = assistant.ask(question, collection=args.collection, cancel=cancel, on_token=stream)
         except QuestionError as exc:
             if args.questions is None:
                 raise UsageError(str(exc)) from exc

@@ -137,8 +137,11 @@ class Indexer:
         progress: Progress | None = None,
         ocr_progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        force: bool = False,
     ) -> None:
+        """``force`` reads every file again even when unchanged (after an OCR or loader fix)."""
         self.library = library
+        self.force = force
         self.registry = library.registry
         self.settings = library.settings.index
         self.progress = progress or Progress(stage="files")
@@ -180,7 +183,8 @@ class Indexer:
                 self._fail(path, f"cannot read file: {exc.strerror or exc}", doc)
                 continue
             if (
-                doc
+                not self.force
+                and doc
                 and doc.status == Status.INDEXED
                 and doc.size == stat.st_size
                 and doc.mtime == stat.st_mtime
@@ -194,7 +198,11 @@ class Indexer:
 
     # -- the two-thread pipeline ------------------------------------------------------------
     def _index_files(self, files: list[Path], collection: str | None) -> None:
-        known_hashes = {d.content_hash for d in self.registry.documents(statuses=(Status.INDEXED,))}
+        known_hashes = (
+            set()
+            if self.force
+            else {d.content_hash for d in self.registry.documents(statuses=(Status.INDEXED,))}
+        )
         items: queue.Queue[object] = queue.Queue(maxsize=4)
         reader = threading.Thread(
             target=self._read_all, args=(files, known_hashes, items), name="quire-reader", daemon=True

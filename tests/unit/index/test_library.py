@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.index.indexer import Indexer
 from assistant.index.library import EmbedderMismatch, Library
 from assistant.index.registry import Status
 from assistant.retrieve import SearchMode
@@ -130,6 +131,20 @@ def test_failed_file_is_reported_and_others_indexed(library: Library, tmp_path: 
     assert "does not exist" in reasons["missing.txt"]
     failed = [d for d in library.documents() if d.status == Status.FAILED]
     assert [d.title for d in failed] == ["empty"]
+
+
+def test_forced_reindex_reads_unchanged_files_and_keeps_id_and_collections(
+    library: Library, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "a.txt", LEASE)
+    index(library, path, collection="matter-7")
+    before = library.find_document(str(path))
+    report = Indexer(library, force=True).run([path])
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
+    after = library.find_document(str(path))
+    assert before is not None and after is not None and after.id == before.id
+    assert library.registry.document_collections(after.id) == ["matter-7"]
+    assert library.search("late payment")[0].text.startswith("The tenant")
 
 
 def test_a_file_that_becomes_unreadable_keeps_its_indexed_version(library: Library, tmp_path: Path) -> None:

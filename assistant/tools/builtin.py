@@ -1,0 +1,222 @@
+"""The built-in tools: search, read, list, summarise, extract, date difference, calculate.
+
+Each is a plain typed function whose first parameter is the ``ToolContext`` (the
+library, the chat model and the settings of the engine thread); the registry binds it,
+so the model only ever sees the other parameters. Results are small JSON-ready values:
+they are shown in the trace, summarised back to the model, and printed by the CLI.
+
+Document arguments go through ``sandbox.resolve_document`` and text comes from the
+registry, never from opening a path, so no tool reads outside the library. Nothing
+here writes files or opens sockets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from assistant.config import Settings
+from assistant.index.library import Library
+from assistant.jobs import CancelToken, Progress
+from assistant.llm.chat import ChatModel
+from assistant.tools.arith import describe_difference, evaluate, parse_date
+from assistant.tools.registry import ToolError, ToolRegistry
+from assistant.tools.sandbox import resolve_document
+
+MAX_PASSAGE_CHARS = 1500
+MAX_HITS = 10
+
+
+@dataclass
+class ToolContext:
+    """What the tools may use, owned by the engine thread (one per Assistant)."""
+
+    library: Library
+    model: ChatModel
+    settings: Settings
+    collection: str | None = None
+    cancel: CancelToken | None = None
+    progress: Progress = field(default_factory=lambda: Progress(stage="tool"))
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _engine_function(module: str, name: str) -> Callable[..., Any]:
+    """An engine entry point imported on first use, so a missing optional part is a clear error."""
+    try:
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    except (ImportError, AttributeError) as exc:
+        raise ToolError(f"{name.replace('_', ' ')} is not available in this version of Quire") from exc
+
+
+def _json_ready(value: Any) -> Any:
+    """A result object from the engine as plain JSON (``to_json`` when it has one)."""
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
+
+
+def _collection(ctx: ToolContext, name: str | None) -> str | None:
+    """The collection to use; an unknown name is an error the model can correct, not an empty result."""
+    if not name:
+        return ctx.collection
+    known = [c for c, _count in ctx.library.registry.collections()]
+    if name not in known:
+        raise ToolError(f"there is no collection {name!r}; collections: {', '.join(known) or 'none'}")
+    return name
+
+
+def search_documents(
+    ctx: ToolContext, query: str, collection: str | None = None, k: int = 5
+) -> list[dict[str, Any]]:
+    """Search the user's documents for passages about a subject; use it to find which documents mention something.
+
+    Args:
+        query: the words to look for, taken from the request.
+        collection: only search this collection (folder group) of the library.
+        k: how many passages to return, 1 to 10.
+    """
+    if not query.strip():
+        raise ToolError("the search query is empty")
+    if not 1 <= k <= MAX_HITS:
+        raise ToolError(f"k must be between 1 and {MAX_HITS}")
+    hits = ctx.library.search(query, k=k, collection=_collection(ctx, collection), neighbours=0)
+    return [
+        {"document": h.document, "page": h.page, "path": h.path, "text": _clip(h.text, 400)} for h in hits
+    ]
+
+
+def read_passage(ctx: ToolContext, document: str, page: int) -> dict[str, Any]:
+    """Read the text of one page of a document in the library.
+
+    Args:
+        document: the document's title or file name, as `list_documents` shows it.
+        page: the page number, starting at 1.
+    """
+    doc = resolve_document(ctx.library, document)
+    pages = ctx.library.registry.pages(doc.id)
+    for item in pages:
+        if item.number == page:
+            return {"document": doc.title, "page": page, "text": _clip(item.text, MAX_PASSAGE_CHARS)}
+    last = max((p.number for p in pages), default=0)
+    raise ToolError(f"{doc.title} has no page {page}; it has pages 1 to {last}")
+
+
+def list_documents(ctx: ToolContext, collection: str | None = None) -> list[dict[str, Any]]:
+    """List the documents in the library (title, pages, format, collections).
+
+    Args:
+        collection: only list the documents of this collection.
+    """
+    docs = ctx.library.documents(_collection(ctx, collection))
+    return [
+        {
+            "title": d.title,
+            "pages": d.pages,
+            "format": d.format,
+            "status": d.status,
+            "collections": ctx.library.registry.document_collections(d.id),
+        }
+        for d in docs
+    ]
+
+
+def summarize_document(
+    ctx: ToolContext, document: str, template: Literal["general", "contract", "medical"] = "general"
+) -> dict[str, Any]:
+    """Summarise a whole document in bullet points, each citing its pages.
+
+    Args:
+        document: the document's title or file name.
+        template: "contract" for agreements, "medical" for patient records, else "general".
+    """
+    doc = resolve_document(ctx.library, document)
+    summarize = _engine_function("assistant.summarize", "summarize_document")
+    try:
+        summary = summarize(
+            ctx.library, ctx.model, doc, template=template, progress=ctx.progress, cancel=ctx.cancel
+        )
+    except ValueError as exc:  # the engine's own refusals (SummaryError) are worded for the user
+        raise ToolError(str(exc)) from exc
+    bullets = [{"text": b.text, "pages": list(b.pages)} for b in summary.bullets]
+    return {"document": doc.title, "path": doc.path, "template": template, "summary": bullets}
+
+
+def extract_facts(
+    ctx: ToolContext, documents: list[str], schema: Literal["contract", "medical"]
+) -> dict[str, Any]:
+    """Extract the same fields (parties, dates, medications...) from one or more documents as a table.
+
+    Args:
+        documents: titles or file names of the documents to read.
+        schema: "contract" (parties, dates, payment, termination...) or "medical" (diagnoses, medications...).
+    """
+    if not documents:
+        raise ToolError("name at least one document")
+    if len(documents) > 50:
+        raise ToolError("extract from at most 50 documents at a time")
+    docs = [resolve_document(ctx.library, name) for name in documents]
+    extract = _engine_function("assistant.extract", "extract_facts")
+    try:
+        extraction = extract(ctx.library, ctx.model, docs, schema, progress=ctx.progress, cancel=ctx.cancel)
+    except ValueError as exc:  # SchemaError and the like
+        raise ToolError(str(exc)) from exc
+    table = extraction.to_markdown() if hasattr(extraction, "to_markdown") else ""
+    return {
+        "schema": schema,
+        "documents": [d.title for d in docs],
+        "extraction": _json_ready(extraction),
+        "table": table,
+    }
+
+
+def date_difference(
+    ctx: ToolContext, start: str, end: str, unit: Literal["days", "weeks", "months", "years"] = "days"
+) -> dict[str, object]:
+    """Count the days, weeks, months or years between two dates exactly.
+
+    Args:
+        start: the first date, copied as written in the request.
+        end: the second date, copied as written in the request.
+        unit: "days", "weeks", "months" or "years".
+    """
+    return describe_difference(parse_date(start), parse_date(end), unit)
+
+
+def calculate(ctx: ToolContext, expression: str) -> dict[str, object]:
+    """Compute an arithmetic expression exactly (+ - * / // % ** parentheses, round, abs, min, max, sqrt, percentages).
+
+    Args:
+        expression: the request's numbers joined with + - * / and parentheses (numbers only, no words).
+    """
+    return {"expression": expression, "value": evaluate(expression)}
+
+
+BUILTIN_TOOLS: tuple[Callable[..., Any], ...] = (
+    search_documents,
+    read_passage,
+    list_documents,
+    summarize_document,
+    extract_facts,
+    date_difference,
+    calculate,
+)
+# Parameter descriptions above give no example values on purpose: the model copies examples.
+# Whose result is the reply itself: a 0.5B model retelling 20 cited bullets would only lose pages.
+DIRECT_TOOLS = frozenset({"list_documents", "summarize_document", "extract_facts"})
+
+
+def builtin_registry(context: ToolContext) -> ToolRegistry:
+    """A registry holding every built-in tool, bound to ``context``."""
+    registry = ToolRegistry(context)
+    for function in BUILTIN_TOOLS:
+        registry.register(function, direct=function.__name__ in DIRECT_TOOLS)
+    return registry

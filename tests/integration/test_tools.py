@@ -1,0 +1,64 @@
+"""Tool requests with the real default model: routed, argued, run, answered; plain questions untouched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import Answerer
+from assistant.config import Settings
+from assistant.embed import ModelEmbedder
+from assistant.index.indexer import Indexer
+from assistant.index.library import Library
+from assistant.llm.model import LlamaChatModel
+from assistant.testing.documents import write_text_pdf
+from assistant.tools.assist import Assistant
+
+pytestmark = pytest.mark.integration
+
+LEASE = [
+    "Lease between Harbourview Properties (the Landlord) and Linden Architects (the Tenant).",
+    "Rent is eight thousand pounds per month, payable in advance on the first day of each month.",
+    "The tenant has fifteen days after written notice to cure a late payment.",
+]
+
+
+@pytest.fixture
+def assistant(tmp_path: Path, int8_embedder: ModelEmbedder, model: LlamaChatModel) -> Iterator[Assistant]:
+    settings = Settings.load(tmp_path / "home")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_text_pdf(docs / "lease.pdf", LEASE)
+    with Library.open(settings, int8_embedder) as library:
+        Indexer(library).run([docs])
+        yield Assistant(Answerer(library, model, settings))
+
+
+def test_days_between_two_dates_uses_date_difference(assistant: Assistant) -> None:
+    result = assistant.ask("How many days between 3 March 2025 and 1 April 2025?")
+    assert [step["tool"] for step in result.trace] == ["date_difference"]
+    step = result.trace[0]
+    assert step["ok"] is True and "29 days" in str(step["result"])
+    assert "29" in result.answer
+
+
+def test_arithmetic_uses_calculate_with_valid_arguments(assistant: Assistant) -> None:
+    result = assistant.ask("What is 1,250,000 * 0.04?")
+    assert result.trace and result.trace[0]["tool"] == "calculate" and result.trace[0]["ok"] is True
+    assert "50000" in result.answer.replace(",", "")
+
+
+def test_plain_question_does_not_enter_the_loop(assistant: Assistant) -> None:
+    result = assistant.ask("How long does the tenant have to cure a late payment?")
+    assert result.trace == []
+    assert assistant.last_route is not None and assistant.last_route.source == "rules"
+    assert result.found and ("fifteen" in result.answer.lower() or "15" in result.answer)
+    assert result.to_json()["trace"] == []
+
+
+def test_listing_documents_is_a_direct_reply(assistant: Assistant) -> None:
+    result = assistant.ask("List all documents in my library")
+    assert [step["tool"] for step in result.trace] == ["list_documents"]
+    assert "lease" in result.answer

@@ -1,0 +1,68 @@
+"""`quire summarize` and `quire extract` with the scripted model over a real on-disk library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import cli, engine
+from assistant.index.library import Library
+from assistant.testing.fake_embedder import HashEmbedder
+from assistant.testing.scripted_chat import ScriptedChatModel
+from tests.unit.documents.conftest import copy_facts
+from tests.unit.documents.test_extract import fill
+
+
+@pytest.fixture
+def scripted(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "build_chat_model", lambda settings, name=None: ScriptedChatModel(copy_facts))
+    monkeypatch.setattr(engine, "build_embedder", lambda settings: HashEmbedder())
+    library.close()  # the CLI opens the library itself
+
+
+def test_summarize_json(scripted: None, quire_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--home", str(quire_home), "summarize", "services", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["document"] == "services" and data["template"] == "general" and data["cached"] is False
+    assert data["summary"] and all(set(b) == {"text", "pages"} and b["pages"] for b in data["summary"])
+    assert cli.main(["--home", str(quire_home), "summarize", "services.pdf"]) == 0
+    out = capsys.readouterr().out
+    assert "Summary of services (general) (cached):" in out and "(p. 1)" in out
+
+
+def test_extract_writes_csv_and_markdown(
+    scripted: None,
+    quire_home: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engine, "build_chat_model", lambda settings, name=None: ScriptedChatModel(fill))
+    argv = ["--home", str(quire_home), "extract", "lease-a", "lease-b", "--schema", "contract"]
+    assert (
+        cli.main([*argv, "--csv", str(tmp_path / "t.csv"), "--markdown", str(tmp_path / "t.md"), "--json"])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert [r["document"] for r in data["rows"]] == ["lease-a", "lease-b"]
+    assert "lease-b" in (tmp_path / "t.csv").read_text() and "(p. 1)" in (tmp_path / "t.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["summarize", "nothing-here"], "not in the library: nothing-here"),
+        (
+            ["extract", "nothing-here", "--schema", "contract"],
+            "not in the library and not a collection: nothing-here",
+        ),
+        (["extract", "services", "--schema", "missing.json"], "schema file missing.json does not exist"),
+    ],
+)
+def test_bad_input_is_named(
+    scripted: None, quire_home: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert cli.main(["--home", str(quire_home), *argv]) == 2
+    assert message in capsys.readouterr().err

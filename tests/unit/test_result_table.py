@@ -1,0 +1,75 @@
+"""Summaries and extractions as tables: what the user sees, links and exports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from assistant.result_table import NOT_STATED, answer_table, extraction_table, summary_table
+
+SUMMARY = {
+    "document": "Lease",
+    "path": "/docs/lease.pdf",
+    "template": "contract",
+    "summary": [
+        {"text": "Rent is 2,000 | month.", "pages": [2, 5]},
+        {"text": "Either party may end it with 90 days' notice.", "pages": [7]},
+    ],
+    "cached": False,
+}
+EXTRACTION = {
+    "schema": "contract",
+    "fields": [{"name": "parties", "description": "", "type": "string"}, {"name": "term", "description": ""}],
+    "rows": [
+        {
+            "document": "Lease A",
+            "path": "/docs/a.pdf",
+            "cells": {
+                "parties": {"value": "Alder and Moss", "page": 1, "status": "found"},
+                "term": {"value": "", "page": None, "status": NOT_STATED},
+            },
+        },
+        {"document": "Scan", "path": "/docs/scan.pdf", "cells": {}, "error": "not indexed"},
+    ],
+}
+
+
+def test_summary_rows_link_to_their_pages() -> None:
+    table = summary_table(SUMMARY)
+    assert table.title == "Summary of Lease (contract)"
+    assert [row[1].pages for row in table.rows] == [(2, 5), (7,)]
+    assert table.rows[0][1].path == "/docs/lease.pdf"
+
+
+def test_markdown_export_escapes_pipes_and_shows_pages() -> None:
+    markdown = summary_table(SUMMARY).to_markdown()
+    lines = markdown.splitlines()
+    assert lines[0] == "| # | Summary |"
+    assert lines[2] == "| 1 | Rent is 2,000 \\| month. (p. 2, 5) |"
+
+
+def test_extraction_csv_has_a_row_per_document(tmp_path: Path) -> None:
+    out = tmp_path / "facts.csv"
+    extraction_table(EXTRACTION).write_csv(out)
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["document", "parties", "term"]
+    assert rows[1] == ["Lease A", "Alder and Moss (p. 1)", NOT_STATED]
+    assert rows[2] == ["Scan", "(not indexed)", "(not indexed)"]
+
+
+def test_cells_without_a_page_have_no_link() -> None:
+    table = extraction_table(EXTRACTION)
+    assert table.rows[0][1].pages == (1,) and table.rows[0][1].path == "/docs/a.pdf"
+    assert table.rows[0][2].pages == () and table.rows[1][1].pages == ()
+
+
+def test_answer_table_only_for_summary_and_extraction_replies() -> None:
+    summary = answer_table({"tool_result": {"tool": "summarize_document", "value": SUMMARY}})
+    assert summary is not None and len(summary.rows) == 2
+    extraction = answer_table(
+        {"tool_result": {"tool": "extract_facts", "value": {"extraction": EXTRACTION, "table": ""}}}
+    )
+    assert extraction is not None and extraction.columns == ["document", "parties", "term"]
+    assert answer_table({"tool_result": {"tool": "calculate", "value": {"value": 4}}}) is None
+    assert answer_table({"answer": "plain", "tool_result": None}) is None
