@@ -110,6 +110,18 @@ class AnswerSettings:
 
 
 @dataclass
+class StorageSettings:
+    """Where the library lives when not in the home (a larger disk, an encrypted volume).
+
+    ``library_location`` empty means ``<home>/library``. Settings, conversations and
+    logs stay in the home, so a library on a removable disk that is absent does not
+    take the settings with it.
+    """
+
+    library_location: str = ""
+
+
+@dataclass
 class Settings:
     """All of Quire's settings, stored as JSON in the home directory."""
 
@@ -121,10 +133,12 @@ class Settings:
     embedder: EmbedderSettings = field(default_factory=EmbedderSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     answer: AnswerSettings = field(default_factory=lambda: AnswerSettings())
+    storage: StorageSettings = field(default_factory=StorageSettings)
 
     @property
     def library_dir(self) -> Path:
-        return self.home / "library"
+        location = self.storage.library_location.strip()
+        return Path(location).expanduser() if location else self.home / "library"
 
     @property
     def log_dir(self) -> Path:
@@ -157,6 +171,7 @@ class Settings:
             "embedder": dataclasses.asdict(self.embedder),
             "llm": dataclasses.asdict(self.llm),
             "answer": dataclasses.asdict(self.answer),
+            "storage": dataclasses.asdict(self.storage),
         }
         tmp = self.home / (SETTINGS_FILE + ".tmp")
         tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")

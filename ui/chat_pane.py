@@ -3,7 +3,8 @@
 Signals:
     question_submitted(conversation_id, question): the user sent a question ('' = new conversation).
     stop_requested(): the user pressed Stop or Esc while an answer was streaming.
-    source_requested(SourceTarget): a citation or passage link was clicked.
+    source_requested(SourceTarget): a citation, passage or table page link was clicked.
+    table_requested(ResultTable): the user asked to open a summary or extraction as a table.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.answer_html import render_conversation, render_question, resolve_link
+from ui.answer_html import TABLE_SCHEME, render_conversation, render_question, resolve_link, turn_table
 from ui.engine_bridge import AnswerResult, ConversationTurns
 
 STREAMING_STYLE = "margin:2px 0 4px 0; color:#222222;"
@@ -60,6 +61,7 @@ class ChatPane(QWidget):
     question_submitted = Signal(str, str)
     stop_requested = Signal()
     source_requested = Signal(object)
+    table_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +140,11 @@ class ChatPane(QWidget):
             self.stop_requested.emit()
 
     def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == TABLE_SCHEME:
+            table = turn_table(url.toString(), self.turns)
+            if table is not None:
+                self.table_requested.emit(table)
+            return
         target = resolve_link(url.toString(), self.turns)
         if target is not None:
             self.source_requested.emit(target)

@@ -11,6 +11,7 @@ Signals of ``SettingsDialog``:
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -124,21 +125,24 @@ class SettingsDialog(QDialog):
         self.answer_tokens.setSuffix(" tokens")
         self.answer_tokens.setValue(settings.llm.max_answer_tokens)
 
-        location = QLabel(str(settings.home))
-        location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        location.setWordWrap(True)
+        self.location = QLabel(str(settings.library_dir))
+        self.location.setObjectName("libraryLocation")
+        self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.location.setWordWrap(True)
         open_location = QPushButton("Open folder")
-        open_location.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(settings.home)))
-        )
+        open_location.clicked.connect(self._open_library_location)
+        change_location = QPushButton("Change…")
+        change_location.clicked.connect(self._choose_library_location)
         location_row = QHBoxLayout()
-        location_row.addWidget(location, 1)
+        location_row.addWidget(self.location, 1)
+        location_row.addWidget(change_location)
         location_row.addWidget(open_location)
-        location_note = QLabel(
-            "To keep the library elsewhere, start Quire with QUIRE_HOME set to that folder."
+        self.location_note = QLabel(
+            f"Settings, conversations and logs stay in {settings.home}. A new location takes effect "
+            "the next time Quire starts; the library already built stays where it is."
         )
-        location_note.setWordWrap(True)
-        location_note.setObjectName("note")
+        self.location_note.setWordWrap(True)
+        self.location_note.setObjectName("note")
 
         form = QFormLayout()
         form.addRow("Chat model", model_row)
@@ -147,7 +151,7 @@ class SettingsDialog(QDialog):
         form.addRow("GPU layers", self.gpu_layers)
         form.addRow("Answer length (max)", self.answer_tokens)
         form.addRow("Library location", location_row)
-        form.addRow("", location_note)
+        form.addRow("", self.location_note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -178,6 +182,27 @@ class SettingsDialog(QDialog):
         if path:
             self.model_status.setText(f"Checking {Path(path).name}…")
             self.model_file_chosen.emit(path)
+
+    def _open_library_location(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(self.location.text()))
+
+    def _choose_library_location(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Where to keep the library", self.location.text())
+        if chosen:
+            self.set_library_location(Path(chosen))
+
+    def set_library_location(self, folder: Path) -> bool:
+        """Use ``folder`` for the library from the next start; False (and why) if it cannot hold one."""
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            self.location_note.setText(f"⚠ {folder}: Quire cannot write there; choose another folder.")
+            return False
+        self.result_settings.storage.library_location = str(folder)
+        self.location.setText(str(folder))
+        self.location_note.setText(f"The library will be kept in {folder} from the next start.")
+        return True
+
+    def location_changed(self) -> bool:
+        return self.result_settings.storage != self.original.storage
 
     def _save(self) -> None:
         llm = self.result_settings.llm
@@ -210,7 +235,8 @@ Check the sources before you rely on an answer.</li>
 <li>Scanned pages are read by OCR, which can make mistakes.</li>
 </ul>
 <h3>Where your data lives</h3>
-<p>Library, conversations and settings: <code>{home}</code><br>
+<p>Conversations and settings: <code>{home}</code><br>
+Library (index of your documents): <code>{library}</code><br>
 Audit log of every answer: <code>{audit}</code><br>
 Log file: <code>{logs}</code><br>
 Models: <code>{models}</code></p>
@@ -227,6 +253,7 @@ def show_about(parent: QWidget, settings: Settings, model_name: str) -> QDialog:
         ABOUT_HTML.format(
             model=model_name or "no model loaded",
             home=settings.home,
+            library=settings.library_dir,
             audit=settings.library_dir / "audit.jsonl",
             logs=settings.log_dir / "quire.log",
             models=settings.models_dir,

@@ -22,9 +22,23 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from assistant.config import Settings
 from assistant.jobs import CancelToken
-from ui.engine_worker import AnswerResult, ConversationTurns, Engine, EngineFactories, IndexingUpdate
+from ui.engine_worker import (
+    AnswerResult,
+    ConversationTurns,
+    Engine,
+    EngineFactories,
+    IndexingUpdate,
+    TaskResult,
+)
 
-__all__ = ["AnswerResult", "ConversationTurns", "EngineBridge", "EngineFactories", "IndexingUpdate"]
+__all__ = [
+    "AnswerResult",
+    "ConversationTurns",
+    "EngineBridge",
+    "EngineFactories",
+    "IndexingUpdate",
+    "TaskResult",
+]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +65,8 @@ class EngineBridge(QObject):
         search_finished(query, hits): passages found for a search.
         pages_loaded(path, pages): the indexed text of every page of a document.
         models_listed(rows): the chat models Quire knows (``ModelInfo``).
+        task_progressed(IndexingUpdate): a summary or extraction read more pages or cells.
+        task_finished(TaskResult): a summary or extraction ended (``table`` None if stopped).
         engine_failed(operation, message): an operation failed; ``message`` is for the user.
     """
 
@@ -68,6 +84,8 @@ class EngineBridge(QObject):
     search_finished = Signal(str, object)
     pages_loaded = Signal(str, object)
     models_listed = Signal(object)
+    task_progressed = Signal(object)
+    task_finished = Signal(object)
     engine_failed = Signal(str, str)
 
     # Requests, connected to the engine's slots (queued: they run on the worker).
@@ -83,6 +101,8 @@ class EngineBridge(QObject):
     _models_requested = Signal()
     _add_model_requested = Signal(str)
     _reload_model_requested = Signal(object)
+    _summarize_requested = Signal(str, str, object)
+    _extract_requested = Signal(object, str, object)
     _close_requested = Signal()
 
     def __init__(
@@ -94,8 +114,10 @@ class EngineBridge(QObject):
         self.model_ready = False
         self.answering = False
         self.indexing = False
+        self.working = False  # a summary or an extraction is running
         self._answer_cancel = CancelToken()
         self._index_cancel = CancelToken()
+        self._task_cancel = CancelToken()
         self._thread = QThread()
         self._thread.setObjectName("quire-engine")
         self._engine = Engine(copy.deepcopy(settings), factories or EngineFactories())
@@ -115,10 +137,12 @@ class EngineBridge(QObject):
             "search_finished",
             "pages_loaded",
             "models_listed",
+            "task_progressed",
         ]:
             getattr(engine, name).connect(getattr(self, name))
         engine.indexing_finished.connect(self._on_indexing_finished)
         engine.answer_finished.connect(self._on_answer_finished)
+        engine.task_finished.connect(self._on_task_finished)
         engine.engine_failed.connect(self._on_engine_failed)
         engine.models_ready.connect(self._on_models_ready)
         engine.model_failed.connect(self._on_model_failed)
@@ -134,6 +158,8 @@ class EngineBridge(QObject):
         self._models_requested.connect(engine.list_models)
         self._add_model_requested.connect(engine.add_model)
         self._reload_model_requested.connect(engine.reload_model)
+        self._summarize_requested.connect(engine.summarize)
+        self._extract_requested.connect(engine.extract)
         self._close_requested.connect(engine.close)
         self._thread.start()
 
@@ -184,6 +210,21 @@ class EngineBridge(QObject):
         self.answering = True
         self._ask_requested.emit(conversation_id, question, collection, self._answer_cancel)
 
+    def summarize(self, doc_id: str, template: str = "general") -> None:
+        """Summarise a document with a template (general, contract, medical)."""
+        self._task_cancel = CancelToken()
+        self.working = True
+        self._summarize_requested.emit(doc_id, template, self._task_cancel)
+
+    def extract(self, doc_ids: list[str], schema: str) -> None:
+        """Extract a schema's fields (a built-in name or a JSON file) from documents."""
+        self._task_cancel = CancelToken()
+        self.working = True
+        self._extract_requested.emit(list(doc_ids), schema, self._task_cancel)
+
+    def stop_task(self) -> None:
+        self._task_cancel.cancel()
+
     def stop_answer(self) -> None:
         self._answer_cancel.cancel()
 
@@ -197,6 +238,7 @@ class EngineBridge(QObject):
             return
         self.stop_answer()
         self.stop_indexing()
+        self.stop_task()
         self._close_requested.emit()
         self._thread.quit()
         if not self._thread.wait(timeout_ms):
@@ -211,7 +253,13 @@ class EngineBridge(QObject):
         self.answering = False
         self.answer_finished.emit(result)
 
+    def _on_task_finished(self, result: TaskResult) -> None:
+        self.working = False
+        self.task_finished.emit(result)
+
     def _on_engine_failed(self, operation: str, message: str) -> None:
+        if operation in ("Summarizing", "Extracting"):
+            self.working = False
         if operation == "Asking":
             self.answering = False
         if operation == "Adding documents":

@@ -19,11 +19,13 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from assistant.config import Settings
 from assistant.jobs import CancelToken, Progress
+from assistant.result_table import ResultTable
 
 if TYPE_CHECKING:
     from assistant.history import ConversationStore
     from assistant.index.library import Library
     from assistant.llm.chat import ChatModel
+    from assistant.tools.assist import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,10 @@ class IndexingUpdate:
     detail: str
     eta_seconds: float | None
 
+    @classmethod
+    def of(cls, progress: Progress) -> IndexingUpdate:
+        return cls(progress.stage, progress.done, progress.total, progress.detail, progress.eta_seconds)
+
 
 @dataclass(frozen=True)
 class AnswerResult:
@@ -75,6 +81,14 @@ class AnswerResult:
 class ConversationTurns:
     conversation_id: str
     turns: list[dict[str, Any]] = field(default_factory=list)  # question, answer, found, details
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """A finished summary or extraction as a table; ``table`` is None when the user stopped it."""
+
+    operation: str
+    table: ResultTable | None
 
 
 def _humanize(exc: BaseException) -> str:
@@ -104,6 +118,8 @@ class Engine(QObject):
     search_finished = Signal(str, object)
     pages_loaded = Signal(str, object)
     models_listed = Signal(object)
+    task_progressed = Signal(object)
+    task_finished = Signal(object)
     engine_failed = Signal(str, str)
 
     def __init__(self, settings: Settings, factories: EngineFactories) -> None:
@@ -112,6 +128,7 @@ class Engine(QObject):
         self.factories = factories
         self.library: Library | None = None
         self.model: ChatModel | None = None
+        self._assistant: Assistant | None = None
         self.store: ConversationStore | None = None
         self._last_refresh = 0.0
         self.collection_filter: str | None = None
@@ -169,6 +186,7 @@ class Engine(QObject):
         self.settings.llm = settings.llm
         self.settings.answer = settings.answer
         self.model = None
+        self._assistant = None  # it holds the old model: let it go before the new one loads
         self._load_model()
 
     # -- library ---------------------------------------------------------------------
@@ -184,6 +202,14 @@ class Engine(QObject):
 
     @Slot(object, object, object)
     def index(self, paths: list[Path], collection: str | None, cancel: CancelToken) -> None:
+        self._index(paths, collection, cancel, force=False)
+
+    @Slot(object, object)
+    def reindex(self, paths: list[Path], cancel: CancelToken) -> None:
+        """Read documents again even when unchanged; each keeps its id and collections."""
+        self._index(paths, None, cancel, force=True)
+
+    def _index(self, paths: list[Path], collection: str | None, cancel: CancelToken, *, force: bool) -> None:
         from assistant.index.indexer import Indexer
 
         try:
@@ -192,9 +218,8 @@ class Engine(QObject):
             self.indexing_started.emit(len(paths))
             progress = Progress(stage="files", listeners=[self._forward_progress])
             ocr = Progress(stage="ocr", listeners=[self._forward_progress])
-            report = Indexer(self.library, progress=progress, ocr_progress=ocr, cancel=cancel).run(
-                paths, collection
-            )
+            indexer = Indexer(self.library, progress=progress, ocr_progress=ocr, cancel=cancel, force=force)
+            report = indexer.run(paths, collection)
         except Exception as exc:
             log.exception("Indexing %s failed", [str(p) for p in paths])
             self.engine_failed.emit("Adding documents", _humanize(exc))
@@ -206,11 +231,7 @@ class Engine(QObject):
         self.indexing_finished.emit(report)
 
     def _forward_progress(self, progress: Progress) -> None:
-        self.indexing_progressed.emit(
-            IndexingUpdate(
-                progress.stage, progress.done, progress.total, progress.detail, progress.eta_seconds
-            )
-        )
+        self.indexing_progressed.emit(IndexingUpdate.of(progress))
         self._emit_library_if_due()
 
     def _emit_library_if_due(self) -> None:
@@ -224,37 +245,6 @@ class Engine(QObject):
     def filter_collection(self, name: str) -> None:
         self.collection_filter = name or None
         self._emit_library()
-
-    @Slot(object, object)
-    def reindex(self, paths: list[Path], cancel: CancelToken) -> None:
-        """Read documents again even when unchanged: forget them, index them, restore collections.
-
-        (The Indexer skips unchanged indexed files; a ``force`` option there would make this
-        one call.)
-        """
-        memberships: dict[Path, list[str]] = {}
-        try:
-            self._open_library()
-            assert self.library is not None
-            for path in paths:
-                doc = self.library.find_document(str(path))
-                if doc is not None and doc.status == "indexed":
-                    memberships[path] = self.library.registry.document_collections(doc.id)
-                    self.library.forget(doc)
-        except Exception as exc:
-            log.exception("Could not prepare re-indexing of %s", paths)
-            self.engine_failed.emit("Adding documents", _humanize(exc))
-            return
-        self.index(paths, None, cancel)
-        library = self.library
-        for path, names in memberships.items():
-            doc = library.find_document(str(path))
-            if doc is None:
-                continue
-            for name in names:
-                library.registry.add_to_collection(doc.id, name)
-        if memberships:
-            self._emit_library()
 
     @Slot(str)
     def forget(self, doc_id: str) -> None:
@@ -336,7 +326,7 @@ class Engine(QObject):
 
     @Slot(str, str, object, object)
     def ask(self, conversation_id: str, question: str, collection: str | None, cancel: CancelToken) -> None:
-        from assistant.answer import Answerer, QuestionError, Turn
+        from assistant.answer import QuestionError, Turn
         from assistant.audit import AuditLog
 
         try:
@@ -354,7 +344,7 @@ class Engine(QObject):
             stored = self.store.turns(conversation_id)
             history = [Turn(t.question, t.answer) for t in stored]
             self.answer_started.emit(conversation_id, question)
-            answer = Answerer(self.library, self.model, self.settings).answer(
+            answer = self._assistant_for(self.library, self.model).ask(
                 question,
                 collection=collection,
                 history=history,
@@ -373,6 +363,70 @@ class Engine(QObject):
             return
         self.answer_finished.emit(AnswerResult(conversation_id, answer.question, details))
         self._emit_conversations()
+
+    def _assistant_for(self, library: Library, model: ChatModel) -> Assistant:
+        """The router and tools around the Answerer, rebuilt only when the model changes."""
+        from assistant.answer import Answerer
+        from assistant.tools.assist import Assistant
+
+        if self._assistant is None or self._assistant.answerer.model is not model:
+            self._assistant = Assistant(Answerer(library, model, self.settings))
+        return self._assistant
+
+    # -- whole-document work ------------------------------------------------------------------
+    @Slot(str, str, object)
+    def summarize(self, doc_id: str, template: str, cancel: CancelToken) -> None:
+        from assistant.summarize import summarize_document
+
+        def run(library: Library, model: ChatModel, progress: Progress) -> ResultTable:
+            doc = library.find_document(doc_id)
+            if doc is None:
+                raise LookupError(f"{doc_id} is no longer in the library")
+            return summarize_document(
+                library, model, doc, template=template, progress=progress, cancel=cancel
+            ).table()
+
+        self._document_task("Summarizing", run, cancel)
+
+    @Slot(object, str, object)
+    def extract(self, doc_ids: list[str], schema_name: str, cancel: CancelToken) -> None:
+        from assistant.extract import extract_facts, load_schema
+
+        def run(library: Library, model: ChatModel, progress: Progress) -> ResultTable:
+            docs = [d for d in (library.find_document(i) for i in doc_ids) if d is not None]
+            schema = load_schema(schema_name)
+            return extract_facts(library, model, docs, schema, progress=progress, cancel=cancel).table()
+
+        self._document_task("Extracting", run, cancel)
+
+    def _document_task(
+        self,
+        operation: str,
+        run: Callable[[Library, ChatModel, Progress], ResultTable],
+        cancel: CancelToken,
+    ) -> None:
+        """Run a summary or an extraction with progress; the table (or None if stopped) comes back."""
+        from assistant.jobs import Cancelled
+
+        try:
+            self._open_library()
+            assert self.library is not None
+            if self.model is None:
+                raise RuntimeError("No chat model is loaded; choose one in Settings.")
+            progress = Progress(stage=operation.lower(), listeners=[self._forward_task_progress])
+            table = run(self.library, self.model, progress)
+        except Cancelled:
+            log.info("%s stopped by the user", operation)
+            self.task_finished.emit(TaskResult(operation, None))
+            return
+        except Exception as exc:
+            log.exception("%s failed", operation)
+            self.engine_failed.emit(operation, _humanize(exc))
+            return
+        self.task_finished.emit(TaskResult(operation, table))
+
+    def _forward_task_progress(self, progress: Progress) -> None:
+        self.task_progressed.emit(IndexingUpdate.of(progress))
 
     @Slot()
     def close(self) -> None:

@@ -7,16 +7,20 @@ Signals:
     document_opened(path): a document to show in the viewer (first page).
     collection_selected(name): the collection filter changed ('' = all documents).
     stop_requested(): the user stopped the index run.
+    summarize_requested(doc_id, template): summarise a document (general, contract, medical).
+    extract_requested(doc_ids, schema): extract a schema's fields (a name or a JSON file) as a table.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -43,6 +47,12 @@ STATUS_LABELS = {
     "failed": "Failed",
     "deleting": "Removing…",
 }
+SUMMARY_TEMPLATES = [
+    ("general", "General summary"),
+    ("contract", "As a contract"),
+    ("medical", "As a medical record"),
+]
+EXTRACTION_SCHEMAS = [("contract", "Contract terms"), ("medical", "Medical facts")]
 DOCUMENT_FILTER = "Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm);;All files (*)"
 
 
@@ -63,6 +73,8 @@ class LibraryPane(QWidget):
     document_opened = Signal(str)
     collection_selected = Signal(str)
     stop_requested = Signal()
+    summarize_requested = Signal(str, str)
+    extract_requested = Signal(object, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +100,7 @@ class LibraryPane(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("documents")
         self.tree.setHeaderLabels(["Document", "Status", "Pages"])
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -210,11 +223,22 @@ class LibraryPane(QWidget):
         items = self.tree.selectedItems()
         return str(items[0].data(0, DOC_ID_ROLE)) if items else ""
 
+    def _extract_with_schema_file(self, ids: list[str]) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Fields to extract (JSON schema)", "", "JSON files (*.json)"
+        )
+        if chosen:
+            self.extract_requested.emit(ids, chosen)
+
     def _on_collection(self) -> None:
         self.collection_selected.emit(str(self.collections.currentData() or ""))
 
     def _on_double_click(self, item: QTreeWidgetItem) -> None:
         self.document_opened.emit(str(item.data(0, PATH_ROLE)))
+
+    def selected_documents(self) -> list[tuple[str, str]]:
+        """(id, path) of the selected documents, in the order shown."""
+        return [(str(i.data(0, DOC_ID_ROLE)), str(i.data(0, PATH_ROLE))) for i in self.tree.selectedItems()]
 
     def _context_menu(self, position: QPoint) -> None:
         item = self.tree.itemAt(position)
@@ -222,9 +246,19 @@ class LibraryPane(QWidget):
             return
         doc_id = str(item.data(0, DOC_ID_ROLE))
         path = str(item.data(0, PATH_ROLE))
+        chosen = self.selected_documents() if item.isSelected() else [(doc_id, path)]
         menu = QMenu(self)
         menu.addAction("Open", lambda: self.document_opened.emit(path))
-        menu.addAction("Re-index", lambda: self.reindex_requested.emit([Path(path)]))
+        menu.addAction("Re-index", lambda: self.reindex_requested.emit([Path(p) for _i, p in chosen]))
+        menu.addSeparator()
+        summarize = menu.addMenu("Summarize")
+        for template, label in SUMMARY_TEMPLATES:
+            summarize.addAction(label, partial(self.summarize_requested.emit, doc_id, template))
+        extract = menu.addMenu(f"Extract facts ({len(chosen)} document{'s' if len(chosen) > 1 else ''})")
+        ids = [i for i, _p in chosen]
+        for schema, label in EXTRACTION_SCHEMAS:
+            extract.addAction(label, partial(self.extract_requested.emit, ids, schema))
+        extract.addAction("Fields from a schema file…", lambda: self._extract_with_schema_file(ids))
         menu.addSeparator()
         menu.addAction("Forget (remove from library)", lambda: self.forget_requested.emit(doc_id))
         menu.exec(self.tree.viewport().mapToGlobal(position))

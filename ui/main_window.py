@@ -7,6 +7,7 @@ can build a window over a bridge with fake models, and the app over the real one
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.config import Settings
+from assistant.result_table import ResultTable
 from ui.chat_pane import ChatPane
 from ui.dialogs import SearchDialog, SettingsDialog, show_about
-from ui.engine_bridge import AnswerResult, EngineBridge
+from ui.engine_bridge import AnswerResult, EngineBridge, TaskResult
 from ui.library_pane import LibraryPane
+from ui.results_view import ResultsDialog
 from ui.viewer_pane import ViewerPane
 
 log = logging.getLogger(__name__)
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.bridge = bridge
         self.collection = ""
+        self.task_dialog: ResultsDialog | None = None  # the dialog of the summary/extraction running
         self._library_known = False
         self._has_documents = False
         self.setWindowTitle("Quire — private document assistant")
@@ -199,6 +203,11 @@ class MainWindow(QMainWindow):
         library.document_opened.connect(self._open_document)
         library.collection_selected.connect(self._on_collection)
         library.stop_requested.connect(bridge.stop_indexing)
+        library.summarize_requested.connect(self.summarize)
+        library.extract_requested.connect(self.extract)
+        chat.table_requested.connect(self.show_table)
+        bridge.task_progressed.connect(self._on_task_progress)
+        bridge.task_finished.connect(self._on_task_finished)
         self.welcome.add_requested.connect(library.choose_files)
         self.welcome.samples_requested.connect(self.add_samples)
 
@@ -234,23 +243,91 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.bridge.models_listed.connect(dialog.show_models)  # Qt disconnects it when the dialog goes
         dialog.model_file_chosen.connect(self.bridge.add_model)
-        dialog.accepted.connect(lambda: self._apply_settings(dialog))
+        dialog.accepted.connect(partial(self._apply_settings, dialog))
         self.bridge.list_models()
         dialog.open()
         return dialog
 
     def _apply_settings(self, dialog: SettingsDialog) -> None:
-        changed = dialog.model_changed()
+        changed, moved = dialog.model_changed(), dialog.location_changed()
         self.settings.llm = dialog.result_settings.llm
+        self.settings.storage = dialog.result_settings.storage
         try:
             self.settings.save()
         except OSError as exc:
             log.exception("Could not save settings")
             self._show_error("Saving settings", f"{self.settings.home}: {exc.strerror or exc}")
             return
+        if moved:
+            self.statusBar().showMessage(
+                f"The library moves to {self.settings.library_dir} when Quire next starts.", 20000
+            )
         if changed:
             self._on_model_loading()
             self.bridge.reload_model(self.settings)
+
+    # -- summaries and extractions --------------------------------------------------------------
+    def summarize(self, doc_id: str, template: str) -> ResultsDialog | None:
+        doc = next((d for d in self.library_pane.documents if d.id == doc_id), None)
+        dialog = self._start_task(f"Summary of {doc.title if doc else 'a document'}")
+        if dialog is not None:
+            self.bridge.summarize(doc_id, template)
+        return dialog
+
+    def extract(self, doc_ids: list[str], schema: str) -> ResultsDialog | None:
+        dialog = self._start_task(f"Facts from {len(doc_ids)} document(s)")
+        if dialog is not None:
+            self.bridge.extract(doc_ids, schema)
+        return dialog
+
+    def _start_task(self, title: str) -> ResultsDialog | None:
+        """A new results dialog for a run; None (and a message) while another run is going."""
+        if self.bridge.working:
+            self.statusBar().showMessage("Wait for the summary or extraction in progress, or stop it.", 10000)
+            if self.task_dialog is not None:
+                self.task_dialog.raise_()
+            return None
+        dialog = self._results_dialog(title)
+        dialog.stop_requested.connect(self.bridge.stop_task)
+        dialog.destroyed.connect(self._forget_task_dialog)  # closed by the user while running
+        self.task_dialog = dialog
+        return dialog
+
+    def _forget_task_dialog(self) -> None:
+        self.task_dialog = None
+
+    def _end_task(self) -> ResultsDialog | None:
+        """The running task's dialog, no longer tracked (a later close must not clear the next one)."""
+        dialog, self.task_dialog = self.task_dialog, None
+        if dialog is not None:
+            dialog.destroyed.disconnect(self._forget_task_dialog)
+        return dialog
+
+    def show_table(self, table: ResultTable) -> ResultsDialog:
+        """A finished table (from the chat) in its own dialog, to check page links and export it."""
+        dialog = self._results_dialog(table.title)
+        dialog.show_table(table)
+        return dialog
+
+    def _results_dialog(self, title: str) -> ResultsDialog:
+        dialog = ResultsDialog(title, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.source_requested.connect(self.viewer.show_source)
+        dialog.show()
+        return dialog
+
+    def _on_task_progress(self, update: Any) -> None:
+        if self.task_dialog is not None:
+            self.task_dialog.show_progress(update)
+
+    def _on_task_finished(self, result: TaskResult) -> None:
+        dialog = self._end_task()
+        if dialog is None:
+            return
+        if result.table is None:
+            dialog.show_stopped()
+        else:
+            dialog.show_table(result.table)
 
     def open_about(self) -> None:
         show_about(self, self.settings, self.bridge.model_name)
@@ -333,6 +410,10 @@ class MainWindow(QMainWindow):
 
     def _on_engine_failed(self, operation: str, message: str) -> None:
         log.warning("%s failed: %s", operation, message)
+        if operation in ("Summarizing", "Extracting"):
+            dialog = self._end_task()
+            if dialog is not None:
+                dialog.show_failure(message)
         if operation == "Asking":
             self.chat_pane.on_failed(message)
             return

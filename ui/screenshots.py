@@ -155,6 +155,22 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
         _wait(app, lambda: True, 1, "the About dialog")
         shoot(about, "07-about.png")
         about.close()
+
+    bridge.task_finished.connect(lambda result: state.__setitem__("task", result))
+    documents = window.library_pane.documents
+    lease = next((d for d in documents if "lease" in d.title.lower()), documents[0])
+    dialog = window.extract([d.id for d in documents if d.format == "pdf" or d is lease], "contract")
+    _wait(app, lambda: "task" in state, 600, "the extraction")
+    if dialog is not None:
+        dialog.resize(1100, 420)
+        shoot(dialog, "08-extraction-table.png")
+        dialog.close()
+    state.pop("task", None)
+    dialog = window.summarize(lease.id, "contract")
+    _wait(app, lambda: "task" in state, 600, "the summary")
+    if dialog is not None:
+        shoot(dialog, "09-summary.png")
+        dialog.close()
     window.close()
     return saved
 

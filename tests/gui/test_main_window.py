@@ -19,6 +19,7 @@ from tests.gui.conftest import (
     add_and_wait,
     cite_passage_with,
 )
+from ui.dialogs import SettingsDialog
 from ui.main_window import MainWindow
 
 # The offscreen platform plugin has no window system to pass size hints or raise() to.
@@ -203,3 +204,25 @@ def test_settings_dialog_saves_typed_settings(qtbot: QtBot, make_window: WindowM
 
     saved = Settings.load(window.settings.home)
     assert saved.llm.max_answer_tokens == 512 and saved.llm.threads == 2
+
+
+def test_library_location_is_saved_for_the_next_start(
+    qtbot: QtBot, make_window: WindowMaker, tmp_path: Path
+) -> None:
+    window = make_window()
+    with qtbot.waitSignal(window.bridge.models_listed, timeout=10_000):
+        dialog = window.open_settings()
+    assert dialog.location.text() == str(window.settings.home / "library")
+    assert not dialog.set_library_location(tmp_path / "missing")
+    assert "cannot write" in dialog.location_note.text()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert dialog.set_library_location(elsewhere)
+    dialog.model.setCurrentIndex(max(dialog.model.findData(window.settings.llm.model), 0))
+    dialog._save()
+    qtbot.waitUntil(lambda: not window.findChildren(SettingsDialog), timeout=5000)  # saved and closed
+    assert "next starts" in window.statusBar().currentMessage()
+    from assistant.config import Settings
+
+    saved = Settings.load(window.settings.home)
+    assert saved.library_dir == elsewhere and saved.home == window.settings.home
