@@ -39,6 +39,7 @@ class SourceTarget:
     document: str
     page: int
     text: str
+    focus: str = ""  # the words the reader is checking (cited sentence, table value): marked first
 
 
 def _escape(text: str) -> str:
@@ -156,6 +157,12 @@ def render_conversation(turns: list[dict[str, Any]]) -> str:
     )
 
 
+def _citing_sentences(answer: str, number: int) -> str:
+    """The sentences of ``answer`` that carry citation ``[number]``."""
+    marker = f"[{number}]"
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", answer) if marker in s)
+
+
 def table_target(table: ResultTable, row: int, column: int) -> SourceTarget | None:
     """The first page a table cell links to, with the cell's text to mark there."""
     try:
@@ -164,7 +171,7 @@ def table_target(table: ResultTable, row: int, column: int) -> SourceTarget | No
         return None
     if not cell.pages or not cell.path:
         return None
-    return SourceTarget(cell.path, cell.document, cell.pages[0], cell.text)
+    return SourceTarget(cell.path, cell.document, cell.pages[0], cell.text, cell.text)
 
 
 def turn_table(url: str, turns: list[dict[str, Any]]) -> ResultTable | None:
@@ -195,7 +202,8 @@ def resolve_link(url: str, turns: list[dict[str, Any]]) -> SourceTarget | None:
     if scheme == CITE_SCHEME:
         for c in details.get("citations", []):
             if int(c["n"]) == item:
-                return SourceTarget(str(c["path"]), str(c["document"]), int(c["page"]), str(c["text"]))
+                focus = _citing_sentences(str(details.get("answer", "")), item)
+                return SourceTarget(str(c["path"]), str(c["document"]), int(c["page"]), str(c["text"]), focus)
     elif scheme == PASSAGE_SCHEME:
         closest = details.get("closest", [])
         if 0 <= item < len(closest):

@@ -47,6 +47,12 @@ def _wait(app: object, condition: object, timeout_s: float, what: str) -> None:
         time.sleep(0.02)
 
 
+def _settle(app: object, seconds: float) -> None:
+    """Let Qt paint for ``seconds`` (asynchronous PDF rendering and highlights)."""
+    deadline = time.monotonic() + seconds
+    _wait(app, lambda: time.monotonic() > deadline, seconds + 1, "painting")
+
+
 def capture(out_dir: Path, home: Path) -> list[Path]:
     from PySide6.QtCore import QUrl
     from PySide6.QtWidgets import QApplication, QWidget
@@ -120,6 +126,7 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
         window.chat_pane.transcript.anchorClicked.emit(QUrl(link))
         if not str(sources[0]["path"]).lower().endswith(".pdf"):
             _wait(app, lambda: "pages" in state, 30, "the cited page")
+        _settle(app, 1.5)  # QPdfView renders pages asynchronously
         shoot(window, "03-viewer-cited-page.png")
 
     search = window.open_search()
@@ -138,9 +145,7 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
     if pdf_item is not None:
         search.results.setCurrentItem(pdf_item)
         search.results.itemClicked.emit(pdf_item)
-        _wait(app, lambda: True, 1, "the PDF")
-        time.sleep(0.5)
-        _wait(app, lambda: True, 1, "the PDF highlight")
+        _settle(app, 1.5)
     shoot(search, "04-search.png")
     search.hide()
     shoot(window, "05-viewer-pdf.png")

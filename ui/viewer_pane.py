@@ -33,14 +33,27 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def pdf_line_to_highlight(page_text: str, passage: str) -> str:
-    """The first line of the page that belongs to the passage (what QPdfSearchModel can find)."""
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 or w.isdigit()}
+
+
+def pdf_line_to_highlight(page_text: str, passage: str, focus: str = "") -> str:
+    """The line of the page that QPdfSearchModel should find and mark.
+
+    Among the lines of the passage, the one sharing most words with ``focus`` (the cited
+    sentence or a table value) wins, so the reader's eye lands on the evidence rather
+    than the passage's heading; without a focus, the passage's first line. A value
+    shorter than a line (a table cell) is looked for on the whole page.
+    """
     body = _norm(passage)
-    for line in page_text.splitlines():
-        candidate = _norm(line)
-        if len(candidate) >= 12 and candidate in body:
-            return candidate
-    return ""
+    page_lines = [c for c in (_norm(line) for line in page_text.splitlines()) if len(c) >= 12]
+    lines = [c for c in page_lines if c in body]
+    wanted = _words(focus)
+    if not wanted:
+        return lines[0] if lines else ""
+    scored = [(len(wanted & _words(line)), -i, line) for i, line in enumerate(lines or page_lines)]
+    best = max(scored, default=(0, 0, ""))
+    return best[2] if best[0] else (lines[0] if lines else "")
 
 
 def passage_span(page_text: str, passage: str) -> tuple[int, int] | None:
@@ -141,7 +154,7 @@ class ViewerPane(QWidget):
         page_index = max(0, min(target.page - 1, self.pdf_document.pageCount() - 1))
         self.pdf_view.pageNavigator().jump(page_index, QPointF(), 0)
         page_text = self.pdf_document.getAllText(page_index).text()
-        self.highlight_text = pdf_line_to_highlight(page_text, target.text)
+        self.highlight_text = pdf_line_to_highlight(page_text, target.text, target.focus)
         self.pdf_search.setSearchString(self.highlight_text)
 
     def _on_search_results(self) -> None:
