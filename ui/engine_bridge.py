@@ -128,8 +128,6 @@ class EngineBridge(QObject):
             "library_changed",
             "conversations_listed",
             "conversation_loaded",
-            "models_ready",
-            "model_failed",
             "indexing_started",
             "indexing_progressed",
             "token_received",
@@ -144,6 +142,8 @@ class EngineBridge(QObject):
         engine.answer_finished.connect(self._on_answer_finished)
         engine.task_finished.connect(self._on_task_finished)
         engine.engine_failed.connect(self._on_engine_failed)
+        # Re-emitted by the handlers after the bridge's state is set: a slot that reads
+        # ``model_ready`` on the signal must see it already true.
         engine.models_ready.connect(self._on_models_ready)
         engine.model_failed.connect(self._on_model_failed)
         self._warm_up_requested.connect(engine.warm_up)

@@ -226,3 +226,15 @@ def test_library_location_is_saved_for_the_next_start(
 
     saved = Settings.load(window.settings.home)
     assert saved.library_dir == elsewhere and saved.home == window.settings.home
+
+
+def test_model_ready_is_announced_once_with_the_bridge_state_set(
+    qtbot: QtBot, make_window: WindowMaker
+) -> None:
+    window = make_window()
+    seen: list[bool] = []
+    window.bridge.models_ready.connect(lambda _name: seen.append(window.bridge.model_ready))
+    with qtbot.waitSignal(window.bridge.models_ready, timeout=10_000):
+        window.bridge.reload_model(window.settings)
+    qtbot.wait(200)  # a second, early announcement would have arrived by now
+    assert seen == [True]
