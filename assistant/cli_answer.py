@@ -133,8 +133,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.history import ConversationStore
     from assistant.jobs import CancelToken
     from assistant.terminal import cancel_on_interrupt
+    from assistant.tools.assist import Assistant
 
     answerer = _answerer(settings, args.model)
+    assistant = Assistant(answerer)
     audit = AuditLog(settings.library_dir / "audit.jsonl")
     store = ConversationStore(settings.home / "conversations.sqlite3")
     conversation = None
@@ -153,7 +155,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write("Quire: ")
         try:
             with cancel_on_interrupt(cancel):
-                answer = answerer.answer(
+                answer = assistant.ask(
                     question,
                     collection=args.collection,
                     history=turns,
