@@ -31,12 +31,13 @@ bench: install
 	$(BIN)/python -m bench
 
 lint: install
-	$(BIN)/ruff check assistant ui tests bench
-	$(BIN)/ruff format --check assistant ui tests bench
+	$(BIN)/ruff check assistant ui tests bench packaging
+	$(BIN)/ruff format --check assistant ui tests bench packaging
 	$(BIN)/mypy
 
 lock:
-	{ sed -n '/^#/p' requirements.lock; $(BIN)/pip freeze --exclude-editable | grep -v '^quire' \
+	{ sed -n '/^#/p' requirements.lock; $(BIN)/pip freeze --exclude-editable \
+	  | grep -v -i -E '^(quire|pyinstaller|pyinstaller-hooks-contrib|altgraph)==' \
 	  | sed -e 's/^torch==2.13.0+cpu/torch==2.13.0/' -e 's/^llama_cpp_python @ .*/llama-cpp-python==0.3.36/'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
@@ -50,3 +51,44 @@ clean:
 screenshots: install
 	mkdir -p docs
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m ui.screenshots docs/
+
+# The installable app (issue 7): dist/Quire/ (one folder: quire-desktop, quire, the models) and
+# dist/Quire-<version>-linux-<arch>.tar.gz. Slow (~10 min) and kept out of `make test`.
+# PyInstaller is pinned in packaging/requirements.txt, not in requirements.lock: the app does not need it.
+# See packaging/README.md. `make package-smoke` runs the built folder with the network disabled
+# (needs xvfb and the xcb libraries listed above for `screenshots`, and xdotool for the typed question).
+PACKAGE_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+PACKAGE_NAME := Quire-$(PACKAGE_VERSION)-linux-$(shell uname -m)
+PACKAGE_STAGE := build/package-stage
+# llama.cpp compiled for any x86-64-v3 CPU (AVX2/FMA/F16C), not only this machine's (the venv's
+# copy is built with GGML_NATIVE). Built once (~8 min on 2 cores) and kept under build/.
+LLAMA_VERSION := $(shell sed -n 's/^llama-cpp-python==//p' requirements.lock)
+LLAMA_PORTABLE := build/llama-portable
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+ifeq ($(shell uname -m),x86_64)
+LLAMA_CMAKE_ARGS += -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF
+endif
+.PHONY: package package-smoke
+package: install $(LLAMA_PORTABLE)/llama_cpp/lib/libllama.so
+	$(BIN)/python -m pip install --quiet -r packaging/requirements.txt
+	$(BIN)/python packaging/stage_models.py $(PACKAGE_STAGE)
+	QUIRE_PACKAGE_STAGE=$(PACKAGE_STAGE) QUIRE_LLAMA_LIBS=$(LLAMA_PORTABLE)/llama_cpp/lib \
+	  $(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/quire.spec
+	mkdir -p dist/Quire/share/icons
+	cp resources/quire.desktop dist/Quire/share/quire.desktop
+	cp resources/icons/quire.svg resources/icons/quire.png dist/Quire/share/icons/
+	cp packaging/linux/install-desktop-entry.sh packaging/linux/README.txt dist/Quire/
+	rm -f dist/$(PACKAGE_NAME).tar.gz
+	tar -C dist --owner=0 --group=0 -czf dist/$(PACKAGE_NAME).tar.gz Quire
+	du -sh dist/Quire dist/$(PACKAGE_NAME).tar.gz
+
+package-smoke:
+	packaging/smoke.sh dist/Quire
+
+$(LLAMA_PORTABLE)/llama_cpp/lib/libllama.so: requirements.lock
+	rm -rf $(LLAMA_PORTABLE) && mkdir -p $(LLAMA_PORTABLE)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip wheel --quiet \
+	  --no-deps --no-cache-dir -w $(LLAMA_PORTABLE) llama-cpp-python==$(LLAMA_VERSION)
+	$(BIN)/python -m zipfile -e $(LLAMA_PORTABLE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl $(LLAMA_PORTABLE)
+	test -f $@ && touch $@

@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,23 @@ log = logging.getLogger(__name__)
 APP_NAME = "Quire"
 SETTINGS_FILE = "settings.json"
 DEFAULT_MAX_FILE_MB = 100
+
+
+def bundle_dir() -> Path | None:
+    """The read-only data folder of a frozen build (PyInstaller's ``sys._MEIPASS``), else None.
+
+    The installable app (``make package``) carries the default chat model in
+    ``<bundle>/models`` and the exported embedder in ``<bundle>/cache``, so it runs with
+    no prepare step and no network; the user's data still goes to the platform's folders.
+    """
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base) if getattr(sys, "frozen", False) and base else None
+
+
+def bundled_cache_dir() -> Path | None:
+    """``<bundle>/cache`` (the embedder exported at build time) in a frozen build that has one."""
+    bundle = bundle_dir()
+    return bundle / "cache" if bundle is not None and (bundle / "cache").is_dir() else None
 
 
 def default_home() -> Path:
@@ -42,10 +60,16 @@ def default_models_dir() -> Path:
 
 
 def default_cache_dir() -> Path:
-    """Derived artefacts that can always be rebuilt (exported ONNX embedders)."""
+    """Derived artefacts that can always be rebuilt (exported ONNX embedders).
+
+    A frozen build reads its embedder from inside itself: it has no torch to export one.
+    """
     env = os.environ.get("QUIRE_CACHE")
     if env:
         return Path(env).expanduser()
+    bundled = bundled_cache_dir()
+    if bundled is not None:
+        return bundled
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
@@ -152,7 +176,7 @@ class Settings:
         older Quire can open a newer home.
         """
         settings = cls(home=home) if home is not None else cls()
-        if home is not None and "QUIRE_CACHE" not in os.environ:
+        if home is not None and "QUIRE_CACHE" not in os.environ and bundled_cache_dir() is None:
             settings.cache_dir = home / "cache"
         path = settings.home / SETTINGS_FILE
         if path.exists():

@@ -233,8 +233,11 @@ def _export_into(model_dir: Path, out: Path, *, quantize: bool) -> None:
         )
         model.save_pretrained(str(out))
         if config_name is not None:
-            export_dynamic_quantized_onnx_model(model, config_name, str(out))
-            (out / "onnx" / f"model_qint8_{config_name}.onnx").rename(out / INT8_FILE)
+            # The weights' dtype names the file (qint8 for VNNI/AVX-512, quint8 for AVX2):
+            # name it ourselves so every CPU's export lands where it is looked for.
+            suffix = f"int8_{config_name}"
+            export_dynamic_quantized_onnx_model(model, config_name, str(out), file_suffix=suffix)
+            (out / "onnx" / f"model_{suffix}.onnx").rename(out / INT8_FILE)
         reference = np.asarray(model.encode(list(_PROBES), normalize_embeddings=True), dtype=np.float32)
     if not (out / "tokenizer.json").is_file():
         raise EmbedderUnavailableError(f"{info.name} has no fast tokenizer (tokenizer.json)")

@@ -90,9 +90,27 @@ def get_entry(name: str) -> CatalogEntry | None:
     return next((e for e in CATALOG if e.name == name), None)
 
 
+def bundled_model_path(entry: CatalogEntry) -> Path | None:
+    """The copy of ``entry`` inside a frozen build (``<bundle>/models``), if it ships one.
+
+    ``make package`` assembles it and checks its SHA-256 before it goes in, and the bundle
+    is read-only, so its size is all that is checked here (no marker can be written there).
+    """
+    from assistant.config import bundle_dir  # here: assistant.config imports this package
+
+    bundle = bundle_dir()
+    if bundle is None:
+        return None
+    path = bundle / "models" / entry.filename
+    try:
+        return path if path.stat().st_size == entry.size else None
+    except OSError:
+        return None
+
+
 def model_path(entry: CatalogEntry, models_dir: Path) -> Path:
-    """Where ``entry`` lives once assembled (it may not exist yet)."""
-    return Path(models_dir) / entry.filename
+    """Where ``entry`` lives once assembled (it may not exist yet); the bundled copy if there is one."""
+    return bundled_model_path(entry) or Path(models_dir) / entry.filename
 
 
 def locate_part(package: str) -> Path | None:
@@ -139,6 +157,8 @@ def _write_marker(target: Path, digest: str) -> None:
 
 def is_assembled(entry: CatalogEntry, models_dir: Path) -> bool:
     """True when the assembled file is there, of the right size, and was verified."""
+    if bundled_model_path(entry) is not None:
+        return True
     target = model_path(entry, models_dir)
     try:
         if target.stat().st_size != entry.size:

@@ -1,0 +1,48 @@
+"""The installed app (a PyInstaller folder) finds its chat model and embedder inside itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings, default_cache_dir
+from assistant.llm.catalog import get_entry, is_assembled, model_path
+from assistant.llm.settings import DEFAULT_MODEL
+
+
+@pytest.fixture
+def bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "_internal"
+    (folder / "cache").mkdir(parents=True)
+    (folder / "models").mkdir()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(folder), raising=False)
+    monkeypatch.delenv("QUIRE_CACHE", raising=False)
+    return folder
+
+
+def test_the_bundled_model_is_used_without_assembly(bundle: Path, tmp_path: Path) -> None:
+    entry = get_entry(DEFAULT_MODEL)
+    assert entry is not None
+    shipped = bundle / "models" / entry.filename
+    with shipped.open("wb") as handle:
+        handle.truncate(entry.size)  # sparse: only the size is checked at run time
+    user_models = tmp_path / "user-models"
+    assert model_path(entry, user_models) == shipped
+    assert is_assembled(entry, user_models)
+
+
+def test_a_truncated_bundled_model_is_not_trusted(bundle: Path, tmp_path: Path) -> None:
+    entry = get_entry(DEFAULT_MODEL)
+    assert entry is not None
+    (bundle / "models" / entry.filename).write_bytes(b"GGUF")
+    assert model_path(entry, tmp_path / "user-models") == tmp_path / "user-models" / entry.filename
+
+
+def test_the_embedder_cache_is_read_from_the_bundle_even_with_a_home(bundle: Path, tmp_path: Path) -> None:
+    assert default_cache_dir() == bundle / "cache"
+    settings = Settings.load(tmp_path / "home")
+    assert settings.cache_dir == bundle / "cache"
+    assert settings.library_dir == tmp_path / "home" / "library"  # the user's data stays outside
