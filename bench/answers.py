@@ -58,7 +58,7 @@ def calibrate(library: Library, answerable: list[squad.Question], absent: list[s
 
 
 def bare_decode_rate(
-    model_path: Path, prompts: list[list[ChatMessage]], max_tokens: int, threads: int
+    model_path: Path, prompts: list[tuple[list[ChatMessage], int]], max_tokens: int, threads: int
 ) -> float:
     """Decode tokens/s of llama-cpp-python alone on the same prompts (no Quire code)."""
     import llama_cpp
@@ -140,7 +140,7 @@ def main(n_answerable: int = 100, n_absent: int = 30) -> None:
                 texts = [
                     passage_block(i, p.document, p.page, p.text) for i, p in enumerate(result.passages, 1)
                 ]
-                prompts.append(answer_messages(q.question, texts))
+                prompts.append((answer_messages(q.question, texts), len(texts)))
         refused_absent = sum(not answerer.answer(q.question).found for q in test_neg)
         n = len(test_pos)
         print(f"Held-out: {n} answerable questions, {len(test_neg)} about articles not in the library")
