@@ -9,6 +9,7 @@ rate, TTFT, decode speed, and bare llama-cpp-python decode speed on the same pro
 
 from __future__ import annotations
 
+import os
 import random
 import resource
 import shutil
@@ -100,6 +101,7 @@ def main(n_answerable: int = 100, n_absent: int = 30) -> None:
     work = Path(tempfile.mkdtemp(prefix="quire-qa-"))
     try:
         settings = Settings.load(work / "home")
+        settings.llm.model = os.environ.get("QUIRE_BENCH_MODEL", settings.llm.model)  # e.g. the 1.5B
         embedder = make_embedder("", "onnx-int8", CACHE / "embedders")
         library = Library.open(settings, embedder)
         Indexer(library).run(squad.write_articles(indexed, work / "corpus"))
