@@ -8,24 +8,18 @@ error, 3 partial success (some files failed, the rest were done).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from assistant import cli_answer, cli_documents
+from assistant.cli_common import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError
+from assistant.cli_common import emit as _emit
 from assistant.config import Settings
 from assistant.offline import enforce_offline
 
 log = logging.getLogger("quire.cli")
-
-EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """Bad arguments found after parsing (exit 2)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         from assistant.index.library import LibraryError
         from assistant.llm.errors import ModelError
@@ -97,11 +91,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("quire %s failed", args.command)
             sys.stderr.write(f"quire: {exc} (details in {log_path})\n")
         return EXIT_FATAL
-
-
-def _emit(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:

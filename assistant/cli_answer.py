@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.cli_common import EXIT_OK, EXIT_PARTIAL, UsageError
+from assistant.cli_common import emit as _emit
 from assistant.config import Settings
 
 if TYPE_CHECKING:
     from assistant.answer import Answer, Answerer
-
-EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,11 +40,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     audit = commands.add_parser("audit", help="show the log of answers given from this library")
     audit.add_argument("--json", action="store_true")
     audit.add_argument("-n", type=int, default=20, help="last N entries (text output)")
-
-
-def _emit(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 def _write(text: str) -> None:
@@ -84,7 +79,6 @@ def _print_sources(answer: Answer) -> None:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.answer import QuestionError
     from assistant.audit import AuditLog
-    from assistant.cli import UsageError
     from assistant.jobs import CancelToken
     from assistant.terminal import cancel_on_interrupt
 
@@ -178,7 +172,6 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.cli import UsageError
     from assistant.llm.registry import add_model, list_models
 
     if args.action == "use":

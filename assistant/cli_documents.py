@@ -9,18 +9,17 @@ message naming it; an interrupted run exits 130 and caches nothing half done.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, UsageError
+from assistant.cli_common import emit as _emit
 from assistant.config import Settings
 
 if TYPE_CHECKING:
     from assistant.index.library import Library
     from assistant.index.registry import DocumentRecord
-
-EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,16 +38,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     extract.add_argument("--markdown", type=Path, metavar="OUT", help="also write the table as Markdown")
     extract.add_argument("--model", help="chat model name (see `quire models`)")
     extract.add_argument("--json", action="store_true")
-
-
-def _emit(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def _usage(message: str) -> int:
-    sys.stderr.write(f"quire: error: {message}\n")
-    return EXIT_USAGE
 
 
 def find_document(library: Library, reference: str) -> DocumentRecord | None:
@@ -76,7 +65,7 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     with Library(settings) as library:
         doc = find_document(library, args.document)
         if doc is None:
-            return _usage(f"not in the library: {args.document} (see `quire docs`)")
+            raise UsageError(f"not in the library: {args.document} (see `quire docs`)")
         model = build_chat_model(settings, args.model)  # loaded only if the summary is not cached
         bar = ProgressBar("Summarising", "pages")
         progress = Progress(stage="pages", listeners=[bar] if not args.json and sys.stderr.isatty() else [])
@@ -87,7 +76,7 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
                     library, model, doc, template=args.template, progress=progress, cancel=cancel
                 )
         except SummaryError as exc:
-            return _usage(str(exc))
+            raise UsageError(str(exc)) from exc
         except Cancelled:
             bar.close()
             sys.stderr.write("Stopped; nothing was cached.\n")
@@ -116,11 +105,11 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     try:
         schema = load_schema(args.schema)
     except SchemaError as exc:
-        return _usage(str(exc))
+        raise UsageError(str(exc)) from exc
     with open_library(settings) as library:
         docs, problems = _targets(library, args.targets)
         if problems:
-            return _usage("; ".join(problems))
+            raise UsageError("; ".join(problems))
         bar = ProgressBar("Extracting", "cells")
         progress = Progress(stage="cells", listeners=[bar] if not args.json and sys.stderr.isatty() else [])
         cancel = CancelToken()
