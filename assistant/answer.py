@@ -152,7 +152,7 @@ class Answerer:
         on_token: TokenCallback | None = None,
     ) -> Answer:
         started = time.perf_counter()
-        question = self._check_question(question)
+        question = self.check_question(question)
         result = Answer(question=question, answer="", found=False, model=self.model.name)
         if not self.library.registry.documents(statuses=("indexed",)):
             result.answer = EMPTY_LIBRARY_MESSAGE
@@ -183,7 +183,11 @@ class Answerer:
         return self._finish(result, started, None)
 
     # -- steps ---------------------------------------------------------------------
-    def _check_question(self, question: str) -> str:
+    def check_question(self, question: str) -> str:
+        """The question with its whitespace collapsed; ``QuestionError`` if empty or too long.
+
+        Public so the tool router refuses a request exactly as the Answerer would.
+        """
         question = " ".join(question.split())
         if not question:
             raise QuestionError("The question is empty: type what you want to find in your documents.")

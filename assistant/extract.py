@@ -143,9 +143,6 @@ class Cell:
     def found(self) -> bool:
         return bool(self.value)
 
-    def display(self) -> str:
-        return f"{self.value} (p. {self.page})" if self.found else NOT_STATED
-
     def to_json(self) -> dict[str, object]:
         return {"value": self.value, "page": self.page, "status": "found" if self.found else NOT_STATED}
 

@@ -49,7 +49,7 @@ class Assistant:
         read a follow-up question; tool requests name what they act on themselves.
         """
         started = time.perf_counter()
-        checked = self.answerer._check_question(question)  # a too-long request is refused the same way
+        checked = self.answerer.check_question(question)  # a too-long request is refused the same way
         try:
             route = self.router.route(checked, cancel)
         except Cancelled:
