@@ -5,7 +5,8 @@ phrase copied from it), which a 0.5B model follows reliably where free-form cita
 syntax fails. Everything shown as verified is checked after generation: a passage
 number that was not given is dropped, an answer its passage does not contain is
 flagged, and weak retrieval evidence or the model's own "not found" gives a fixed,
-honest message with the closest passages instead of a guess.
+honest message with the closest passages instead of a guess. An answer that only
+repeats the question's words is never the answer; it is decoded again with it ruled out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.config import AnswerSettings, Settings
-from assistant.grounding import MIN_SUPPORT, is_refusal, may_be_refusal, parse_reply, partial_answer, support
+from assistant.grounding import (
+    MIN_SUPPORT,
+    is_refusal,
+    may_be_refusal,
+    parse_reply,
+    partial_answer,
+    repeats_question,
+    support,
+)
 from assistant.index.library import Library
 from assistant.jobs import Cancelled, CancelToken
 from assistant.llm.chat import ChatMessage, ChatModel
@@ -34,6 +43,7 @@ from assistant.retrieve import SearchHit
 log = logging.getLogger(__name__)
 
 EMPTY_LIBRARY_MESSAGE = "Your library is empty: add documents first."
+MAX_RETRIES = 2  # decodings after the first when an answer only repeats the question
 
 
 class QuestionError(ValueError):
@@ -173,7 +183,13 @@ class Answerer:
         messages = answer_messages(question, texts, history_messages, earlier)
         streamed: list[str] = []
         sink = None if on_token is None else _tee(on_token, streamed)
-        raw = self._generate(messages, result, started, cancel, sink)
+        rejected: list[str] = []
+        while True:
+            raw = self._generate(question, messages, result, started, cancel, sink, rejected)
+            repeated = self._repeated_answer(raw, question, result)
+            if not repeated or len(rejected) == MAX_RETRIES:
+                break
+            rejected.append(repeated)
         self._judge(result, raw)
         if on_token is not None:
             shown = "".join(streamed)
@@ -250,15 +266,34 @@ class Answerer:
             budget -= cost
         return kept, texts
 
+    def _repeated_answer(self, raw: str, question: str, result: Answer) -> str:
+        """The reply's answer if it only repeats the question (and should be decoded again).
+
+        Each retry rules out how the rejected answers began, so greedy decoding has to
+        take the passage's next best phrase; `make bench` measures what this gains.
+        Streaming holds such an answer back, so the user never sees the rejected one.
+        """
+        answer = parse_reply(raw, len(result.passages)).answer
+        if result.cancelled or not repeats_question(answer, question):
+            return ""
+        log.info("Answer %r only repeats the question %r", answer, question)
+        return answer
+
     def _generate(
         self,
+        question: str,
         messages: list[ChatMessage],
         result: Answer,
         started: float,
         cancel: CancelToken | None,
         on_token: TokenCallback | None,
+        avoid: Sequence[str],
     ) -> str:
-        """The raw JSON reply; the answer field streams to ``on_token`` as it is written."""
+        """The raw JSON reply; the answer field streams to ``on_token`` as it is written.
+
+        Text that could still become a refusal or a repeat of the question is held back
+        until it can no longer be one.
+        """
         raw = ""
         shown = ""
         first = 0.0
@@ -269,13 +304,15 @@ class Answerer:
                 temperature=self.llm.temperature,
                 cancel=cancel,
                 response_format={"type": "json_object", "schema": answer_schema(len(result.passages))},
+                avoid=avoid,
             ):
                 if not first:
                     first = time.perf_counter()
                 raw += piece
                 if on_token is not None:
                     text = partial_answer(raw)
-                    if len(text) > len(shown) and text.startswith(shown) and not may_be_refusal(text):
+                    held = may_be_refusal(text) or repeats_question(text, question, partial=True)
+                    if len(text) > len(shown) and text.startswith(shown) and not held:
                         on_token(text[len(shown) :])
                         shown = text
         except Cancelled:

@@ -21,6 +21,17 @@ _REFUSAL = re.compile(
     re.IGNORECASE,
 )
 MIN_SUPPORT = 0.6
+# Words that carry no content of their own: an answer made of these and question words
+# still only repeats the question.
+# fmt: off
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "and", "or", "is", "was",
+    "were", "are", "be", "been", "with", "from", "as", "that", "this", "what", "which",
+    "who", "whom", "whose", "when", "where", "why", "how", "did", "do", "does",
+})
+# fmt: on
+_STEM = 4  # shortest word that matches a longer question word it begins...
+_SUFFIX = 3  # ...when the rest is an inflection's length ("-s", "-ed", "-ing")
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,34 @@ def may_be_refusal(partial: str) -> bool:
     return len(head) < 40 and head.startswith(
         ("not", "no", "i ", "i'", "unknown", "none", "n/a", "can", "could")
     )
+
+
+def repeats_question(answer: str, question: str, *, partial: bool = False) -> bool:
+    """Whether every content word of ``answer`` is already in ``question``.
+
+    A small model often copies the question's own subject as the answer ("What does ATP
+    store?" -> "ATP"): that can never be what the user asked for, and such a reply is
+    decoded again with it ruled out. With ``partial`` the answer is still streaming, so
+    its last word may be unfinished and counts if it begins a question word.
+    """
+    words = [w.lower() for w in _WORD.findall(answer)]
+    growing = words.pop() if partial and words and answer[-1:].isalnum() else ""
+    asked = {w.lower() for w in _WORD.findall(question)}
+    content = [w for w in words if w not in _FUNCTION_WORDS]
+    if not content and not growing:
+        return False
+    if growing and not any(q.startswith(growing) for q in asked | _FUNCTION_WORDS):
+        return False
+    return all(w in asked or _same_stem(w, asked) for w in content)
+
+
+def _same_stem(word: str, asked: set[str]) -> bool:
+    """Whether ``word`` is a question word with an inflection ("astronaut" ~ "astronauts")."""
+    for other in asked:
+        short, long = sorted((word, other), key=len)
+        if len(short) >= _STEM and long.startswith(short) and len(long) - len(short) <= _SUFFIX:
+            return True
+    return False
 
 
 def support(answer: str, passage: str) -> float:

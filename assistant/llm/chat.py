@@ -85,8 +85,13 @@ class ChatModel(Protocol):
         temperature: float,
         cancel: CancelToken | None = None,
         response_format: dict[str, Any] | None = None,
+        avoid: Sequence[str] = (),
     ) -> Iterator[str]:
-        """Yield the reply in pieces; raise ``Cancelled`` if ``cancel`` fires midway."""
+        """Yield the reply in pieces; raise ``Cancelled`` if ``cancel`` fires midway.
+
+        ``avoid``: earlier replies that were rejected; the model may not begin a word
+        the way any of them begins, so it cannot write the same thing again.
+        """
         ...
 
     def chat(

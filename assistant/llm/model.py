@@ -56,6 +56,7 @@ _cpp_log = logging.getLogger("assistant.llm.llama_cpp")
 DEFAULT_MAX_CTX = 8192  # enough for passages + history; prompt reading speed is the real limit
 MIN_CTX = 512
 _FALLBACK_KV_BYTES_PER_TOKEN = 128 * 1024
+_BANNED = -100.0  # logit bias that no token's own logit overcomes
 
 
 def physical_cores() -> int:
@@ -262,6 +263,7 @@ class LlamaChatModel:
         temperature: float,
         cancel: CancelToken | None = None,
         response_format: dict[str, Any] | None = None,
+        avoid: Sequence[str] = (),
     ) -> Iterator[str]:
         """Yield the reply as it is generated; see the module docstring for cancellation.
 
@@ -273,7 +275,27 @@ class LlamaChatModel:
         prompt_tokens = self.count_prompt_tokens(messages)
         if prompt_tokens + max_tokens > llm.n_ctx():
             raise ContextOverflowError(prompt_tokens, max_tokens, llm.n_ctx())
-        return self._generate(llm, messages, prompt_tokens, max_tokens, temperature, cancel, response_format)
+        bias = {token: _BANNED for token in self._first_tokens(avoid)}
+        return self._generate(
+            llm, messages, prompt_tokens, max_tokens, temperature, cancel, response_format, bias
+        )
+
+    def _first_tokens(self, texts: Sequence[str]) -> set[int]:
+        """The tokens each text can start with (after a space or not, capitalised or not).
+
+        Tokens of digits and punctuation are left alone: banning them would also ban the
+        JSON syntax and passage numbers the reply is made of.
+        """
+        tokens: set[int] = set()
+        for text in texts:
+            for variant in {text, text.lower(), text[:1].upper() + text[1:]}:
+                for spelled in (variant, f" {variant}"):
+                    ids = self.tokenize(spelled)
+                    if ids and any(
+                        ch.isalpha() for ch in self._require().detokenize(ids[:1]).decode(errors="ignore")
+                    ):
+                        tokens.add(ids[0])
+        return tokens
 
     def _generate(
         self,
@@ -284,6 +306,7 @@ class LlamaChatModel:
         temperature: float,
         cancel: CancelToken | None,
         response_format: dict[str, Any] | None,
+        logit_bias: dict[int, float],
     ) -> Iterator[str]:
         import llama_cpp
 
@@ -304,6 +327,7 @@ class LlamaChatModel:
             temperature=temperature,
             stream=True,
             response_format=response_format,
+            logit_bias=logit_bias or None,
         )
         try:
             while True:

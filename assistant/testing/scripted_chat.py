@@ -12,7 +12,7 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.jobs import Cancelled, CancelToken
@@ -32,6 +32,7 @@ class ScriptedCall:
     max_tokens: int
     temperature: float
     response_format: dict[str, Any] | None
+    avoid: list[str] = field(default_factory=list)
 
 
 class ScriptedChatModel:
@@ -111,6 +112,7 @@ class ScriptedChatModel:
         temperature: float,
         cancel: CancelToken | None = None,
         response_format: dict[str, Any] | None = None,
+        avoid: Sequence[str] = (),
     ) -> Iterator[str]:
         """Like the real model: checks happen at call time, the reply streams lazily."""
         prompt_tokens = self.count_prompt_tokens(messages)
@@ -118,7 +120,7 @@ class ScriptedChatModel:
             raise ContextOverflowError(prompt_tokens, max_tokens, self._n_ctx)
         recorded = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
         reply = self._next_reply(recorded)
-        self.calls.append(ScriptedCall(recorded, max_tokens, temperature, response_format))
+        self.calls.append(ScriptedCall(recorded, max_tokens, temperature, response_format, list(avoid)))
         prompt = self._render(recorded)
         shared = next(
             (i for i, (a, b) in enumerate(zip(prompt, self._last_prompt, strict=False)) if a != b),

@@ -167,6 +167,25 @@ def test_json_schema_constrained_output(model: LlamaChatModel) -> None:
     assert isinstance(data["found"], bool)
 
 
+def test_avoided_reply_is_not_written_again(model: LlamaChatModel) -> None:
+    """What the answer pipeline relies on to replace an answer that repeats the question."""
+    schema = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+    messages = [system("Reply in JSON."), user("Name one colour of the rainbow.")]
+
+    def answer(avoid: list[str]) -> str:
+        text = "".join(
+            model.stream_chat(
+                messages, max_tokens=24, temperature=0.0, avoid=avoid,
+                response_format={"type": "json_object", "schema": schema},
+            )
+        )  # fmt: skip
+        return str(json.loads(text)["answer"]).strip()
+
+    first = answer([])
+    second = answer([first])
+    assert second and second.split()[0].lower() != first.split()[0].lower()
+
+
 def test_second_question_reuses_the_system_prompt(model: LlamaChatModel) -> None:
     sys_msg = system("Answer from these passages only. " + passages("prefix", 30))
     shared = model.count_prompt_tokens([sys_msg]) - 5  # minus the generation prompt's markers

@@ -11,6 +11,7 @@ import pytest
 from assistant.answer import EMPTY_LIBRARY_MESSAGE, Answerer, QuestionError, Turn
 from assistant.audit import AuditLog
 from assistant.config import Settings
+from assistant.grounding import repeats_question
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.jobs import CancelToken
@@ -79,6 +80,41 @@ def test_wrong_passage_number_is_corrected_to_the_one_containing_the_answer(libr
     ans, _ = answerer(library, reply(1, "fifteen days"))
     result = ans.answer("cure late payment")
     assert result.verified and result.citations[0].page == 3
+
+
+def test_answer_repeating_the_question_is_decoded_again_without_it(library: Library) -> None:
+    streamed: list[str] = []
+    ans, model = answerer(library, reply(1, "late payment"), reply(1, "fifteen days"))
+    result = ans.answer("How long does the tenant have to cure a late payment?", on_token=streamed.append)
+    assert result.answer == "fifteen days [1]" and result.verified
+    assert [call.avoid for call in model.calls] == [[], ["late payment"]]
+    assert "".join(streamed) == result.answer  # the rejected answer was never shown
+
+
+def test_repeats_are_retried_at_most_twice(library: Library) -> None:
+    ans, model = answerer(library, reply(1, "tenant"), reply(1, "the tenant"), reply(1, "a late payment"))
+    result = ans.answer("How long does the tenant have to cure a late payment?")
+    assert len(model.calls) == 3
+    assert model.calls[-1].avoid == ["tenant", "the tenant"]
+    assert result.answer.startswith("a late payment")  # the last try stands, flagged like any other
+
+
+@pytest.mark.parametrize(
+    ("answer", "partial", "repeats"),
+    [
+        ("plugs-out test", False, True),  # the question's own subject
+        ("the astronaut", False, True),  # function words and a shared stem
+        ("strange odor", False, False),
+        ("problems", False, True),
+        ("problematic", False, False),  # a different word, not an inflection
+        ("plu", True, True),  # still growing into a question word: hold it back
+        ("odo", True, False),
+        ("the", False, False),  # no content word at all is not a repeat
+    ],
+)
+def test_repeats_question(answer: str, partial: bool, repeats: bool) -> None:
+    question = "What was the first problem astronauts met during the plugs-out test?"
+    assert repeats_question(answer, question, partial=partial) is repeats
 
 
 def test_answer_that_no_passage_supports_is_not_verified(library: Library) -> None:
