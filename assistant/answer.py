@@ -6,7 +6,7 @@ syntax fails. Everything shown as verified is checked after generation: a passag
 number that was not given is dropped, an answer its passage does not contain is
 flagged, and weak retrieval evidence or the model's own "not found" gives a fixed,
 honest message with the closest passages instead of a guess. An answer that only
-repeats the question's words is never the answer; it is decoded again with it ruled out.
+repeats the question's words tells the user nothing; it is decoded again with it ruled out.
 """
 
 from __future__ import annotations

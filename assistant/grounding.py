@@ -93,7 +93,7 @@ def repeats_question(answer: str, question: str, *, partial: bool = False) -> bo
     """Whether every content word of ``answer`` is already in ``question``.
 
     A small model often copies the question's own subject as the answer ("What does ATP
-    store?" -> "ATP"): that can never be what the user asked for, and such a reply is
+    store?" -> "ATP"): that is almost never what the user asked for, and such a reply is
     decoded again with it ruled out. With ``partial`` the answer is still streaming, so
     its last word may be unfinished and counts if it begins a question word.
     """
