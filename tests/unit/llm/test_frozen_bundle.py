@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings, default_cache_dir
-from assistant.llm.catalog import get_entry, is_assembled, model_path
+from assistant.llm.catalog import assemble, get_entry, is_assembled, model_path
+from assistant.llm.errors import ModelNotInstalledError
+from assistant.llm.registry import list_models
 from assistant.llm.settings import DEFAULT_MODEL
 
 
@@ -46,3 +48,16 @@ def test_the_embedder_cache_is_read_from_the_bundle_even_with_a_home(bundle: Pat
     settings = Settings.load(tmp_path / "home")
     assert settings.cache_dir == bundle / "cache"
     assert settings.library_dir == tmp_path / "home" / "library"  # the user's data stays outside
+
+
+def test_a_model_not_shipped_points_to_adding_a_gguf_not_to_pip(bundle: Path, tmp_path: Path) -> None:
+    """The installed app has no pip: both the error and `quire models` name a step that works there."""
+    large = get_entry("qwen2.5-coder-1.5b-instruct-q4_k_m")
+    assert large is not None
+    with pytest.raises(ModelNotInstalledError) as err:
+        assemble(large, tmp_path / "models", locate=lambda _pkg: None)
+    assert "pip" not in str(err.value)
+    assert "quire models add" in str(err.value) and "Add GGUF file" in str(err.value)
+    listed = {m.name: m for m in list_models(tmp_path / "models", DEFAULT_MODEL, locate=lambda _pkg: None)}
+    assert not listed[large.name].installed
+    assert "pip" not in listed[large.name].status and "quire models add" in listed[large.name].status
