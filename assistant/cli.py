@@ -14,7 +14,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant import cli_answer, cli_documents
-from assistant.cli_common import EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError
+from assistant.cli_common import (
+    EXIT_FATAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    UsageError,
+    show_bar,
+)
 from assistant.cli_common import emit as _emit
 from assistant.config import Settings
 from assistant.offline import enforce_offline
@@ -105,10 +113,10 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         settings.index.max_file_mb = args.max_file_mb
     if args.no_ocr:
         settings.index.ocr = False
-    show_bar = not args.json and sys.stderr.isatty()
+    bars = show_bar(args)
     files_bar, ocr_bar = ProgressBar("Indexing", "files"), ProgressBar("OCR     ", "pages")
-    progress = Progress(stage="files", listeners=[files_bar] if show_bar else [])
-    ocr_progress = Progress(stage="ocr", listeners=[ocr_bar] if show_bar else [])
+    progress = Progress(stage="files", listeners=[files_bar] if bars else [])
+    ocr_progress = Progress(stage="ocr", listeners=[ocr_bar] if bars else [])
     cancel = CancelToken()
     with open_library(settings) as library, cancel_on_interrupt(cancel):
         indexer = Indexer(

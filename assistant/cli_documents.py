@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, UsageError
+from assistant.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL, UsageError, show_bar
 from assistant.cli_common import emit as _emit
 from assistant.config import Settings
 
@@ -57,9 +57,9 @@ def find_document(library: Library, reference: str) -> DocumentRecord | None:
 def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.engine import build_chat_model
     from assistant.index.library import Library
-    from assistant.jobs import Cancelled, CancelToken, Progress
+    from assistant.jobs import Cancelled
     from assistant.summarize import SummaryError, summarize_document
-    from assistant.terminal import ProgressBar, cancel_on_interrupt
+    from assistant.terminal import interruptible
 
     # A summary reads stored page text only: no embedder is loaded.
     with Library(settings) as library:
@@ -67,22 +67,16 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
         if doc is None:
             raise UsageError(f"not in the library: {args.document} (see `quire docs`)")
         model = build_chat_model(settings, args.model)  # loaded only if the summary is not cached
-        bar = ProgressBar("Summarising", "pages")
-        progress = Progress(stage="pages", listeners=[bar] if not args.json and sys.stderr.isatty() else [])
-        cancel = CancelToken()
         try:
-            with cancel_on_interrupt(cancel):
+            with interruptible("Summarising", "pages", show_bar=show_bar(args)) as (progress, cancel):
                 summary = summarize_document(
                     library, model, doc, template=args.template, progress=progress, cancel=cancel
                 )
         except SummaryError as exc:
             raise UsageError(str(exc)) from exc
         except Cancelled:
-            bar.close()
             sys.stderr.write("Stopped; nothing was cached.\n")
             return EXIT_INTERRUPTED
-        finally:
-            bar.close()
     if args.json:
         _emit(summary.to_json())
         return EXIT_OK
@@ -99,8 +93,8 @@ def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.engine import build_chat_model, open_library
     from assistant.extract import SchemaError, extract_facts, load_schema
-    from assistant.jobs import Cancelled, CancelToken, Progress
-    from assistant.terminal import ProgressBar, cancel_on_interrupt
+    from assistant.jobs import Cancelled
+    from assistant.terminal import interruptible
 
     try:
         schema = load_schema(args.schema)
@@ -110,19 +104,13 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         docs, problems = _targets(library, args.targets)
         if problems:
             raise UsageError("; ".join(problems))
-        bar = ProgressBar("Extracting", "cells")
-        progress = Progress(stage="cells", listeners=[bar] if not args.json and sys.stderr.isatty() else [])
-        cancel = CancelToken()
         model = build_chat_model(settings, args.model)
         try:
-            with cancel_on_interrupt(cancel):
+            with interruptible("Extracting", "cells", show_bar=show_bar(args)) as (progress, cancel):
                 table = extract_facts(library, model, docs, schema, progress=progress, cancel=cancel)
         except Cancelled:
-            bar.close()
             sys.stderr.write("Stopped before the end.\n")
             return EXIT_INTERRUPTED
-        finally:
-            bar.close()
     if args.csv is not None:
         table.to_csv(args.csv)
     if args.markdown is not None:

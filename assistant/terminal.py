@@ -74,3 +74,19 @@ def cancel_on_interrupt(cancel: CancelToken, notice: TextIO | None = None) -> It
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def interruptible(label: str, unit: str, *, show_bar: bool) -> Iterator[tuple[Progress, CancelToken]]:
+    """Progress (drawn as a bar when ``show_bar``) and Ctrl+C cancellation for one long command.
+
+    The bar's line is ended before any exception leaves, so a "Stopped" message the
+    caller writes starts on a line of its own.
+    """
+    bar = ProgressBar(label, unit)
+    cancel = CancelToken()
+    try:
+        with cancel_on_interrupt(cancel):
+            yield Progress(stage=unit, listeners=[bar] if show_bar else []), cancel
+    finally:
+        bar.close()
