@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,8 +32,9 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 FILES = 40
 BATCH = 8  # small embedding batches: many separate writes, so kills land between and inside them
-# Seconds after the child starts indexing; its indexing takes ~2.5 s on this machine kind.
-KILL_DELAYS = (0.05, 0.5, 1.0, 1.6, 2.3)
+# When to kill, as shares of an uninterrupted run's indexing time measured on this machine
+# first: fixed delays went stale once indexing got faster (2.5 s, then 0.7 s).
+KILL_AT = (0.02, 0.2, 0.4, 0.65, 0.9)
 
 CHILD = """
 import sys
@@ -70,8 +73,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def index_and_kill(script: Path, home: Path, corpus: Path, delay: float) -> int:
-    """Start the indexing child, SIGKILL it ``delay`` s after it starts indexing; its exit code."""
+@contextmanager
+def indexing_child(script: Path, home: Path, corpus: Path) -> Iterator[subprocess.Popen[str]]:
+    """The indexing child, yielded once it has opened the library and started indexing."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QUIRE_HOME": str(home)}
     child = subprocess.Popen(
         [sys.executable, str(script), str(home), str(corpus), str(BATCH)],
@@ -84,15 +88,29 @@ def index_and_kill(script: Path, home: Path, corpus: Path, delay: float) -> int:
         assert child.stdout is not None
         line = child.stdout.readline()  # blocks until the library is open and indexing starts
         assert line.strip() == "indexing", f"child did not start indexing: {line!r}"
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
-        return child.wait(timeout=30)
+        yield child
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
         if child.stdout is not None:
             child.stdout.close()
+
+
+def indexing_seconds(script: Path, home: Path, corpus: Path) -> float:
+    """How long the child takes to index the whole corpus here, left alone."""
+    with indexing_child(script, home, corpus) as child:
+        started = time.perf_counter()
+        assert child.wait(timeout=120) == 0
+        return time.perf_counter() - started
+
+
+def index_and_kill(script: Path, home: Path, corpus: Path, delay: float) -> int:
+    """SIGKILL the indexing child ``delay`` s after it starts indexing; its exit code."""
+    with indexing_child(script, home, corpus) as child:
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        return child.wait(timeout=30)
 
 
 def assert_consistent(library: Library) -> list[str]:
@@ -117,8 +135,9 @@ def assert_consistent(library: Library) -> list[str]:
 def test_sigkill_at_any_moment_keeps_the_stores_in_step(corpus: Path, tmp_path: Path) -> None:
     script = tmp_path / "index_child.py"
     script.write_text(CHILD, encoding="utf-8")
+    full_run = indexing_seconds(script, tmp_path / "home-timing", corpus)
     partial_runs = 0
-    for round_number, delay in enumerate(KILL_DELAYS):
+    for round_number, delay in enumerate(share * full_run for share in KILL_AT):
         home = tmp_path / f"home-{round_number}"
         code = index_and_kill(script, home, corpus, delay)
         settings = Settings.load(home)
@@ -133,7 +152,9 @@ def test_sigkill_at_any_moment_keeps_the_stores_in_step(corpus: Path, tmp_path: 
                 FILES,
                 len(survived),
                 FILES - len(survived),
-            ), f"round {round_number} (killed after {delay} s)"
+            ), f"round {round_number} (killed after {delay:.2f} s of {full_run:.2f} s)"
             assert len(assert_consistent(library)) == FILES
     # The delays must really have interrupted indexing half-way, not before or after it.
-    assert partial_runs >= 2, "no kill landed in the middle of indexing: adjust KILL_DELAYS"
+    assert partial_runs >= 2, (
+        f"no kill landed in the middle of a {full_run:.2f} s indexing run: adjust KILL_AT"
+    )
