@@ -8,11 +8,18 @@ STAMP := $(VENV)/.installed-stamp
 
 install: $(STAMP)
 
+# llama.cpp as Quire uses it: the text library only. llama-cpp-python builds the multimodal mtmd
+# library by default (Quire reads no images with the chat model); tests, examples, tools and the
+# server are named off too, so a change of llama.cpp's defaults cannot add them back.
+LLAMA_SLIM_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+  -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF
+
 # Re-runs only when the pins or the project metadata change, so a second `make` is instant.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" setuptools wheel
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	CMAKE_ARGS="$(LLAMA_SLIM_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+	  $(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m assistant.prepare
 	touch $(STAMP)
@@ -64,7 +71,7 @@ PACKAGE_STAGE := build/package-stage
 # copy is built with GGML_NATIVE). Built once (~8 min on 2 cores) and kept under build/.
 LLAMA_VERSION := $(shell sed -n 's/^llama-cpp-python==//p' requirements.lock)
 LLAMA_PORTABLE := build/llama-portable
-LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF $(LLAMA_SLIM_CMAKE_ARGS)
 ifeq ($(shell uname -m),x86_64)
 LLAMA_CMAKE_ARGS += -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF
 endif
