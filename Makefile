@@ -21,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 	CMAKE_ARGS="$(LLAMA_SLIM_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
 	  $(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/python -m assistant.prepare
+	$(BIN)/python -m assistant.session.prepare
 	touch $(STAMP)
 
 run: install
@@ -38,8 +38,8 @@ bench: install
 	$(BIN)/python -m bench
 
 lint: install
-	$(BIN)/ruff check assistant ui tests bench packaging
-	$(BIN)/ruff format --check assistant ui tests bench packaging
+	$(BIN)/ruff check assistant ui tests bench packaging scripts
+	$(BIN)/ruff format --check assistant ui tests bench packaging scripts
 	$(BIN)/mypy
 
 lock:
@@ -57,7 +57,7 @@ clean:
 .PHONY: screenshots
 screenshots: install
 	mkdir -p docs
-	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m ui.screenshots docs/
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m scripts.screenshots docs/
 
 # The installable app (issue 7): dist/Quire/ (one folder: quire-desktop, quire, the models) and
 # dist/Quire-<version>-linux-<arch>.tar.gz. Slow (~10 min) and kept out of `make test`.

@@ -9,6 +9,7 @@ library never copies a model again.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import logging
 import os
@@ -19,12 +20,15 @@ from typing import Any
 
 import platformdirs
 
-from assistant.llm.settings import LLMSettings
+from assistant.files import atomic_write_json
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "Quire"
 SETTINGS_FILE = "settings.json"
+AUDIT_FILE = "audit.jsonl"
+CONVERSATIONS_FILE = "conversations.sqlite3"
+LOG_FILE = "quire.log"
 DEFAULT_MAX_FILE_MB = 100
 
 
@@ -73,6 +77,45 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+DEFAULT_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
+
+
+@dataclass
+class LLMSettings:
+    """Which chat model to run and how.
+
+    ``model`` is a catalog name or the name of a user-added GGUF (``quire models``);
+    ``threads`` 0 = physical cores; ``gpu_layers`` layers offloaded when llama.cpp was
+    built with a GPU backend (0 = CPU only, -1 = all); ``n_ctx`` 0 = the model's trained
+    context capped by ``LlamaChatModel``'s memory budget; ``max_answer_tokens`` is the room
+    the answer pipeline keeps free for the reply; ``temperature`` stays low because
+    grounded answers should not be creative.
+    """
+
+    model: str = DEFAULT_MODEL
+    threads: int = 0
+    gpu_layers: int = 0
+    n_ctx: int = 0
+    max_answer_tokens: int = 384
+    temperature: float = 0.0
+
+
+class Fusion(enum.StrEnum):
+    """How the dense and lexical rankings are combined (see ``RetrievalSettings``)."""
+
+    RRF = "rrf"
+    SCORE = "score"
+
+
+class EmbedderBackend(enum.StrEnum):
+    """How the embedder runs: ``auto`` is int8 ONNX with a logged fallback to torch."""
+
+    AUTO = "auto"
+    ONNX_INT8 = "onnx-int8"
+    ONNX = "onnx"
+    TORCH = "torch"
+
+
 @dataclass
 class IndexSettings:
     """How documents are read and cut into chunks."""
@@ -94,7 +137,7 @@ class RetrievalSettings:
     side is the stronger one, and score fusion beat RRF on the dev split.
     """
 
-    fusion: str = "score"
+    fusion: Fusion = Fusion.SCORE
     rrf_k: int = 10
     dense_weight: float = 0.3
     lexical_weight: float = 0.7
@@ -111,7 +154,7 @@ class EmbedderSettings:
     """
 
     model: str = ""
-    backend: str = "auto"
+    backend: EmbedderBackend = EmbedderBackend.AUTO
 
 
 @dataclass
@@ -168,6 +211,20 @@ class Settings:
     def log_dir(self) -> Path:
         return self.home / "logs"
 
+    @property
+    def log_path(self) -> Path:
+        return self.log_dir / LOG_FILE
+
+    @property
+    def audit_path(self) -> Path:
+        """Every answer given from this library; it travels with the library, not the home."""
+        return self.library_dir / AUDIT_FILE
+
+    @property
+    def conversations_path(self) -> Path:
+        """Conversations stay in the home: rebuilding a library never loses what was asked."""
+        return self.home / CONVERSATIONS_FILE
+
     @classmethod
     def load(cls, home: Path | None = None) -> Settings:
         """Settings for ``home`` (default: the platform's), merged over defaults.
@@ -197,9 +254,7 @@ class Settings:
             "answer": dataclasses.asdict(self.answer),
             "storage": dataclasses.asdict(self.storage),
         }
-        tmp = self.home / (SETTINGS_FILE + ".tmp")
-        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        tmp.replace(self.home / SETTINGS_FILE)
+        atomic_write_json(self.home / SETTINGS_FILE, data)
 
 
 def _merge(settings: Settings, data: dict[str, Any], source: Path) -> None:
@@ -216,6 +271,13 @@ def _merge(settings: Settings, data: dict[str, Any], source: Path) -> None:
             expected = type(getattr(section, key))
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
+            if issubclass(expected, enum.Enum):
+                try:
+                    value = expected(value)
+                except ValueError:
+                    choices = ", ".join(str(member.value) for member in expected)
+                    log.warning("Setting %s.%s in %s should be one of %s", section_name, key, source, choices)
+                    continue
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 log.warning("Setting %s.%s in %s should be %s", section_name, key, source, expected.__name__)
                 continue

@@ -13,9 +13,9 @@ from pathlib import Path
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 
 
-def configure(log_dir: Path, *, verbose: bool = False, console: bool = True) -> Path:
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "quire.log"
+def configure(path: Path, *, verbose: bool = False, console: bool = True) -> Path:
+    """Log to the file ``path`` (``Settings.log_path``), errors also to stderr; returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for handler in list(root.handlers):

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer import Answerer
+from assistant.answering.pipeline import Answerer
+from assistant.answering.prompts import answer_schema
 from assistant.config import Settings
-from assistant.embed import make_embedder
+from assistant.embed.factory import make_embedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.llm.chat import ChatMessage
 from assistant.llm.registry import resolve_model
-from assistant.prompts import answer_schema
 from bench import squad
 from bench.retrieval import CACHE, percentile
 
@@ -137,7 +137,7 @@ def main(n_answerable: int = 100, n_absent: int = 30) -> None:
                 precise += squad.contains_answer(result.citations[0].text, q.answers)
             verified += result.verified
             if result.passages and len(prompts) < 30:
-                from assistant.prompts import answer_messages, passage_block
+                from assistant.answering.prompts import answer_messages, passage_block
 
                 texts = [
                     passage_block(i, p.document, p.page, p.text) for i, p in enumerate(result.passages, 1)

@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant import summarize
+from assistant.answering.grounding import supported
 from assistant.config import Settings
-from assistant.doc_prompts import supported
+from assistant.documents import summarize
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.index.registry import DocumentRecord

@@ -18,9 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from assistant.embed import Embedder, SentenceTransformerEmbedder, bundled_model_dir
-from assistant.embed_export import ensure_onnx_export
-from assistant.embed_onnx import OnnxEmbedder
+from assistant.embed.base import Embedder
+from assistant.embed.export import ensure_onnx_export
+from assistant.embed.model_info import bundled_model_dir
+from assistant.embed.onnx_backend import OnnxEmbedder
+from assistant.embed.torch_backend import SentenceTransformerEmbedder
 
 _VOCABULARY = (
     "agreement party tenant landlord notice term renewal clause liability indemnify damages breach "

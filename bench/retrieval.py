@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import Settings
-from assistant.embed import Embedder, make_embedder
+from assistant.embed.base import Embedder
+from assistant.embed.factory import make_embedder
 from assistant.index.indexer import Indexer, IndexReport
 from assistant.index.library import Library
+from assistant.index.retrieve import Fusion, SearchMode
 from assistant.ingest.chunking import Chunk, chunk_pages
 from assistant.ingest.types import Page
-from assistant.retrieve import Fusion, SearchMode
 from bench import squad
 
 CACHE = Path.home() / ".cache" / "quire-bench"

@@ -45,8 +45,8 @@ def portable_quantization() -> str:
 
 
 def stage_chat_model(stage: Path) -> Path:
+    from assistant.config import DEFAULT_MODEL
     from assistant.llm.catalog import assemble, get_entry
-    from assistant.llm.settings import DEFAULT_MODEL
 
     entry = get_entry(DEFAULT_MODEL)
     if entry is None or entry.sha256 is None:
@@ -78,8 +78,8 @@ def _use_preset(embed_export: Any, preset: str) -> None:
 
 
 def stage_embedder(stage: Path) -> Path:
-    from assistant import embed_export
-    from assistant.embed import BUNDLED_PACKAGE, bundled_model_dir
+    from assistant.embed import export as embed_export
+    from assistant.embed.model_info import BUNDLED_PACKAGE, bundled_model_dir
 
     source = bundled_model_dir()
     stripped = stage / BUNDLED_PACKAGE / "model"

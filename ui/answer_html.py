@@ -1,20 +1,24 @@
 """Rich-text rendering of a conversation: questions, answers, citation links, sources.
 
-Pure functions from the stored answer JSON (``Answer.to_json()``) to HTML for a
-``QTextBrowser``, so a conversation re-renders identically after a restart. A citation
-``[n]`` in turn ``t`` becomes a link ``quire-cite:t/n``; a closest passage of a
-not-found answer becomes ``quire-passage:t/i``.
+Pure functions from typed answers (``Answer``, its ``Citation``s and ``SearchHit``s) to
+HTML for a ``QTextBrowser``. The app rebuilds a stored turn with ``Answer.from_json``, so
+a conversation renders the same after a restart as when it was asked. A citation ``[n]``
+in turn ``t`` becomes a link ``quire-cite:t/n``; a closest passage of a not-found answer
+becomes ``quire-passage:t/i``.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from assistant.result_table import ResultTable, TableCell, answer_table
+from assistant.documents.tables import ResultTable, TableCell, answer_table
+
+if TYPE_CHECKING:
+    from assistant.answering.types import Answer
 
 CITE_SCHEME = "quire-cite"
 PASSAGE_SCHEME = "quire-passage"
@@ -86,9 +90,9 @@ def render_table(table: ResultTable, page_link: Callable[[int, int], str]) -> st
     return f"<table {TABLE_ATTRIBUTES}><tr>{header}</tr>{rows}</table>"
 
 
-def _render_tool_answer(turn: int, details: dict[str, Any]) -> str | None:
+def _render_tool_answer(turn: int, answer: Answer) -> str | None:
     """A summary or extraction reply as a table with page links, or None for other tool replies."""
-    table = answer_table(details)
+    table = answer_table(answer)
     if table is None:
         return None
     return (
@@ -99,40 +103,42 @@ def _render_tool_answer(turn: int, details: dict[str, Any]) -> str | None:
     )
 
 
-def render_answer(turn: int, details: dict[str, Any]) -> str:
+def _render_not_found(turn: int, answer: Answer) -> str:
+    """The decline, set apart, and the closest passages to check by hand."""
+    parts = [f'<p style="{NOT_FOUND_STYLE}">{_escape(answer.answer)}</p>']
+    if answer.passages:
+        parts.append(f'<p style="{SOURCES_STYLE}">Closest passages:<br>')
+        for index, passage in enumerate(answer.passages):
+            label = f"{_escape(passage.document)}, page {passage.page}"
+            parts.append(f'&nbsp;&nbsp;<a href="{PASSAGE_SCHEME}:{turn}/{index}">{label}</a><br>')
+        parts.append("</p>")
+    return "".join(parts)
+
+
+def render_answer(turn: int, answer: Answer) -> str:
     """HTML for one finished answer and its sources (or closest passages when not found)."""
-    tool_reply = _render_tool_answer(turn, details)
+    tool_reply = _render_tool_answer(turn, answer)
     if tool_reply is not None:
         return tool_reply
-    text = str(details.get("answer", ""))
-    citations: list[dict[str, Any]] = list(details.get("citations", []))
-    parts: list[str] = []
-    if not details.get("found", False) and not details.get("cancelled", False):
-        parts.append(f'<p style="{NOT_FOUND_STYLE}">{_escape(text)}</p>')
-        closest: list[dict[str, Any]] = list(details.get("closest", []))
-        if closest:
-            parts.append(f'<p style="{SOURCES_STYLE}">Closest passages:<br>')
-            for index, passage in enumerate(closest):
-                label = f"{_escape(str(passage.get('document', '')))}, page {passage.get('page', '?')}"
-                parts.append(f'&nbsp;&nbsp;<a href="{PASSAGE_SCHEME}:{turn}/{index}">{label}</a><br>')
-            parts.append("</p>")
-        return "".join(parts)
-    body = _escape(text)
-    body = _flag_uncited(body, [str(s) for s in details.get("uncited_sentences", [])])
-    body = _link_citations(body, turn, {int(c["n"]) for c in citations})
+    if not answer.found and not answer.cancelled:
+        return _render_not_found(turn, answer)
+    citations = answer.citations
+    body = _escape(answer.answer)
+    body = _flag_uncited(body, answer.uncited_sentences)
+    body = _link_citations(body, turn, {c.n for c in citations})
     body = body.replace("\n", "<br>")
-    parts.append(f'<p style="{ANSWER_STYLE}">{body}</p>')
-    if details.get("cancelled"):
+    parts = [f'<p style="{ANSWER_STYLE}">{body}</p>']
+    if answer.cancelled:
         parts.append(f'<p style="{SOURCES_STYLE}"><i>Stopped before the answer was complete.</i></p>')
-    elif details.get("trace") and not citations:
-        steps = ", ".join(_escape(str(step.get("tool", ""))) for step in details["trace"])
+    elif answer.trace and not citations:
+        steps = ", ".join(_escape(str(step.get("tool", ""))) for step in answer.trace)
         parts.append(f'<p style="{SOURCES_STYLE}">Worked out with: {steps}</p>')
     elif not citations:
         parts.append(
             f'<p style="{SOURCES_STYLE}">⚠ This answer cites no passage: it may not come from your '
             "documents. Check it with a search (Ctrl+F).</p>"
         )
-    elif not details.get("verified", False):
+    elif not answer.verified:
         parts.append(
             f'<p style="{SOURCES_STYLE}">⚠ Not every sentence cites a passage: check the highlighted '
             "sentences against the sources.</p>"
@@ -140,8 +146,8 @@ def render_answer(turn: int, details: dict[str, Any]) -> str:
     if citations:
         parts.append(f'<p style="{SOURCES_STYLE}"><b>Sources</b><br>')
         for c in citations:
-            label = f"[{c['n']}] {_escape(str(c['document']))}, page {c['page']}"
-            parts.append(f'&nbsp;&nbsp;<a href="{CITE_SCHEME}:{turn}/{c["n"]}">{label}</a><br>')
+            label = f"[{c.n}] {_escape(c.document)}, page {c.page}"
+            parts.append(f'&nbsp;&nbsp;<a href="{CITE_SCHEME}:{turn}/{c.n}">{label}</a><br>')
         parts.append("</p>")
     return "".join(parts)
 
@@ -150,10 +156,10 @@ def render_question(question: str) -> str:
     return f'<p style="{QUESTION_STYLE}">You: {_escape(question)}</p>'
 
 
-def render_conversation(turns: list[dict[str, Any]]) -> str:
-    """The whole conversation; each turn is ``{"question": ..., "details": Answer.to_json()}``."""
+def render_conversation(turns: Sequence[Answer]) -> str:
+    """The whole conversation, one answer (and the question it answers) per turn."""
     return "".join(
-        render_question(str(t["question"])) + render_answer(i, t["details"]) for i, t in enumerate(turns)
+        render_question(answer.question) + render_answer(i, answer) for i, answer in enumerate(turns)
     )
 
 
@@ -174,39 +180,44 @@ def table_target(table: ResultTable, row: int, column: int) -> SourceTarget | No
     return SourceTarget(cell.path, cell.document, cell.pages[0], cell.text, cell.text)
 
 
-def turn_table(url: str, turns: list[dict[str, Any]]) -> ResultTable | None:
-    """The table of the turn a ``quire-table:`` link names."""
+def _turn(turns: Sequence[Answer], number: str) -> Answer | None:
     try:
-        details = turns[int(url.partition(":")[2])]["details"]
-    except (ValueError, IndexError, KeyError):
+        index = int(number)
+    except ValueError:
         return None
-    return answer_table(details)
+    return turns[index] if 0 <= index < len(turns) else None
 
 
-def resolve_link(url: str, turns: list[dict[str, Any]]) -> SourceTarget | None:
+def turn_table(url: str, turns: Sequence[Answer]) -> ResultTable | None:
+    """The table of the turn a ``quire-table:`` link names."""
+    answer = _turn(turns, url.partition(":")[2])
+    return answer_table(answer) if answer is not None else None
+
+
+def resolve_link(url: str, turns: Sequence[Answer]) -> SourceTarget | None:
     """The page a clicked ``quire-cite:``, ``quire-passage:`` or ``quire-page:`` link points at."""
     scheme, _, rest = url.partition(":")
+    turn_text, _, item_text = rest.partition("/")
+    answer = _turn(turns, turn_text)
+    if answer is None:
+        return None
     if scheme == PAGE_SCHEME:
+        table = answer_table(answer)
         try:
-            turn, row, column = (int(part) for part in rest.split("/"))
-            table = answer_table(turns[turn]["details"])
-        except (ValueError, IndexError, KeyError):
+            row, column = (int(part) for part in item_text.split("/"))
+        except ValueError:
             return None
         return table_target(table, row, column) if table is not None else None
     try:
-        turn_text, _, item_text = rest.partition("/")
-        details = turns[int(turn_text)]["details"]
         item = int(item_text)
-    except (ValueError, IndexError, KeyError):
+    except ValueError:
         return None
     if scheme == CITE_SCHEME:
-        for c in details.get("citations", []):
-            if int(c["n"]) == item:
-                focus = _citing_sentences(str(details.get("answer", "")), item)
-                return SourceTarget(str(c["path"]), str(c["document"]), int(c["page"]), str(c["text"]), focus)
-    elif scheme == PASSAGE_SCHEME:
-        closest = details.get("closest", [])
-        if 0 <= item < len(closest):
-            p = closest[item]
-            return SourceTarget(str(p["path"]), str(p["document"]), int(p["page"]), str(p["text"]))
+        for c in answer.citations:
+            if c.n == item:
+                focus = _citing_sentences(answer.answer, item)
+                return SourceTarget(c.path, c.document, c.page, c.text, focus)
+    elif scheme == PASSAGE_SCHEME and 0 <= item < len(answer.passages):
+        p = answer.passages[item]
+        return SourceTarget(p.path, p.document, p.page, p.text)
     return None

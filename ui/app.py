@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     from ui.main_window import MainWindow
 
     settings = Settings.load(args.home.expanduser().resolve() if args.home else None)
-    log_file = logs.configure(settings.log_dir, console=True)
+    log_file = logs.configure(settings.log_path, console=True)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Quire")
     app.setApplicationDisplayName("Quire")
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def visible() -> None:
         log.info("Window visible %.2f s after launch (log: %s)", time.perf_counter() - _STARTED, log_file)
-        bridge.warm_up()
+        window.start()
         if args.paths:
             window.add_paths([p.expanduser().resolve() for p in args.paths])
 
@@ -84,11 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     def library_ready() -> None:
         log.info("Library listed %.2f s after launch", time.perf_counter() - _STARTED)
 
-    bridge.models_ready.connect(ready)
+    bridge.model_loaded.connect(ready)
     bridge.model_failed.connect(lambda message: log.warning("No chat model: %s", message))
     if args.exit_when_ready:
         bridge.model_failed.connect(window.close)
-        bridge.engine_failed.connect(window.close)
+        bridge.library_failed.connect(window.close)
     bridge.library_changed.connect(lambda *_: library_ready(), type=Qt.ConnectionType.SingleShotConnection)
     QTimer.singleShot(0, visible)  # after the first paint has been queued
     code = app.exec()

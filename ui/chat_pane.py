@@ -1,16 +1,10 @@
-"""The chat pane: a transcript of questions and streamed, cited answers, and the question box.
-
-Signals:
-    question_submitted(conversation_id, question): the user sent a question ('' = new conversation).
-    stop_requested(): the user pressed Stop or Esc while an answer was streaming.
-    source_requested(SourceTarget): a citation, passage or table page link was clicked.
-    table_requested(ResultTable): the user asked to open a summary or extraction as a table.
-"""
+"""The chat pane: a transcript of questions and streamed, cited answers, and the question box."""
 
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
@@ -25,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui.answer_html import TABLE_SCHEME, render_conversation, render_question, resolve_link, turn_table
-from ui.engine_bridge import AnswerResult, ConversationTurns
+
+if TYPE_CHECKING:
+    from assistant.answering.types import Answer
+    from assistant.session.session import AskResult
 
 STREAMING_STYLE = "margin:2px 0 4px 0; color:#222222;"
 ERROR_STYLE = "color:#9b1c1c; margin:2px 0 4px 0;"
@@ -56,7 +53,17 @@ class QuestionEdit(QPlainTextEdit):
 
 
 class ChatPane(QWidget):
-    """Shows one conversation; the main window routes bridge signals to its slots."""
+    """Shows one conversation; the main window feeds it what the engine's jobs return.
+
+    ``turns`` are the conversation's answers (each knows its question). While an answer
+    is being written, ``asking`` is its question and the streamed text is shown under it.
+
+    Signals:
+        question_submitted(conversation_id, question): the user sent a question ('' = new conversation).
+        stop_requested(): the user pressed Stop or Esc while an answer was streaming.
+        source_requested(SourceTarget): a citation, passage or table page link was clicked.
+        table_requested(ResultTable): the user asked to open a summary or extraction as a table.
+    """
 
     question_submitted = Signal(str, str)
     stop_requested = Signal()
@@ -66,11 +73,10 @@ class ChatPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.conversation_id = ""
-        self.turns: list[dict[str, Any]] = []
-        self._pending: list[str] = []  # questions sent whose answer has not finished
+        self.turns: list[Answer] = []
+        self.asking = ""  # the question whose answer is being written ('' when none)
         self._streamed = ""
         self._error = ""
-        self.streaming = False
         self._model_ready = False
 
         self.transcript = QTextBrowser()
@@ -122,6 +128,11 @@ class ChatPane(QWidget):
         self._refresh_timer.setInterval(40)
         self._refresh_timer.timeout.connect(self._render)
 
+    @property
+    def streaming(self) -> bool:
+        """Whether an answer is being written (Stop and Esc act)."""
+        return bool(self.asking)
+
     # -- user actions --------------------------------------------------------------
     def submit(self) -> None:
         question = self.question.toPlainText().strip()
@@ -129,9 +140,9 @@ class ChatPane(QWidget):
             return
         self.question.clear()
         self._error = ""
-        self._pending = [question]  # a new question replaces the one in flight
+        self.asking = question  # a new question replaces the one in flight
         self._streamed = ""
-        self._set_streaming(True)
+        self.stop_button.setEnabled(True)
         self._render()
         self.question_submitted.emit(self.conversation_id, question)
 
@@ -160,62 +171,65 @@ class ChatPane(QWidget):
             self.stop_requested.emit()
         self.conversation_id = ""
         self.turns = []
-        self._pending = []
-        self._streamed = ""
         self._error = ""
-        self._set_streaming(False)
-        self._render()
+        self.set_answering(False)
         self.question.setFocus()
 
-    def show_conversation(self, loaded: ConversationTurns) -> None:
+    def show_conversation(self, conversation_id: str, turns: Sequence[Answer]) -> None:
         if self.streaming:
             return  # never swap the transcript under an answer being written
-        self.conversation_id = loaded.conversation_id
-        self.turns = list(loaded.turns)
+        self.conversation_id = conversation_id
+        self.turns = list(turns)
         self._error = ""
         self._render()
 
-    def on_answer_started(self, conversation_id: str, question: str) -> None:
+    def on_answer_started(self, conversation_id: str) -> None:
+        """The question being answered was accepted into ``conversation_id`` (new or this one)."""
         self.conversation_id = conversation_id
-        self._streamed = ""
-        if not self._pending:
-            self._pending = [question]
-        self._set_streaming(True)
         self._render()
 
     def on_token(self, text: str) -> None:
+        if not self.streaming:
+            return
         self._streamed += text
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
-    def on_answer_finished(self, result: AnswerResult) -> None:
-        if result.conversation_id != self.conversation_id and self.conversation_id:
+    def on_answer_finished(self, result: AskResult, *, latest: bool) -> None:
+        """Show a finished (or stopped) answer if it belongs to the conversation shown.
+
+        ``latest`` is False for an answer replaced by a newer question or left by "New
+        conversation": it is shown only when it was stored in this very conversation, so
+        the transcript always matches what a restart would show.
+        """
+        if latest and not self.conversation_id:
+            self.conversation_id = result.conversation_id
+        if result.conversation_id != self.conversation_id:
             return
-        self.conversation_id = result.conversation_id
-        self.turns.append({"question": result.question, "details": result.details})
-        if self._pending:
-            self._pending.pop(0)
-        self._streamed = ""
-        self._set_streaming(bool(self._pending))
-        self._refresh_timer.stop()
+        self.turns.append(result.answer)
+        if latest:
+            self.asking = self._streamed = ""
         self._render()
 
     def on_failed(self, message: str) -> None:
         self._error = message
-        self._pending = []
+        self.set_answering(False)
+
+    def set_answering(self, answering: bool) -> None:
+        """Whether answer jobs are in flight; when the last ends, nothing is pending any more."""
+        self.stop_button.setEnabled(answering)
+        if answering:
+            return
+        self.asking = ""
         self._streamed = ""
-        self._set_streaming(False)
+        self._refresh_timer.stop()
         self._render()
 
     # -- rendering ----------------------------------------------------------------------
-    def _set_streaming(self, streaming: bool) -> None:
-        self.streaming = streaming
-        self.stop_button.setEnabled(streaming)
-
     def _render(self) -> None:
         parts = [render_conversation(self.turns)]
-        if self._pending:
-            parts.append(render_question(self._pending[-1]))
+        if self.asking:
+            parts.append(render_question(self.asking))
             text = html.escape(self._streamed, quote=False).replace("\n", "<br>")
             parts.append(f'<p style="{STREAMING_STYLE}">{text or "<i>Searching your documents…</i>"} ▍</p>')
         if self._error:

@@ -1,19 +1,12 @@
-"""Dialogs: search the library (Ctrl+F), settings, and About (what the model can and cannot do).
-
-Signals of ``SearchDialog``:
-    search_requested(query): the user searched.
-    source_requested(SourceTarget): a result was activated.
-
-Signals of ``SettingsDialog``:
-    model_file_chosen(path): a GGUF file to register with the engine.
-"""
+"""Dialogs: search the library (Ctrl+F), settings, and About (what the model can and cannot do)."""
 
 from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -37,10 +30,21 @@ from PySide6.QtWidgets import (
 from assistant.config import Settings
 from ui.answer_html import SourceTarget
 
+if TYPE_CHECKING:
+    from assistant.index.retrieve import SearchHit
+    from assistant.llm.registry import ModelInfo
+
 HIT_ROLE = Qt.ItemDataRole.UserRole
 
 
 class SearchDialog(QDialog):
+    """Passages matching words or a question; the main window runs the search and shows results.
+
+    Signals:
+        search_requested(query): the user searched.
+        source_requested(SourceTarget): a result was activated.
+    """
+
     search_requested = Signal(str)
     source_requested = Signal(object)
 
@@ -69,7 +73,7 @@ class SearchDialog(QDialog):
             self.status.setText("Searching…")
             self.search_requested.emit(text)
 
-    def show_results(self, query: str, hits: list[Any]) -> None:
+    def show_results(self, query: str, hits: Sequence[SearchHit]) -> None:
         if query != self.query.text().strip():
             return
         self.results.clear()
@@ -88,6 +92,12 @@ class SearchDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
+    """The chat model and its limits, and where the library lives; ``result_settings`` on Save.
+
+    Signals:
+        model_file_chosen(path): a GGUF file to register with the engine.
+    """
+
     model_file_chosen = Signal(str)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
@@ -161,7 +171,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
 
-    def show_models(self, rows: list[Any]) -> None:
+    def show_models(self, rows: Sequence[ModelInfo]) -> None:
         current = self.model.currentData() or self.original.llm.model
         self.model.clear()
         for row in rows:
@@ -254,8 +264,8 @@ def show_about(parent: QWidget, settings: Settings, model_name: str) -> QDialog:
             model=model_name or "no model loaded",
             home=settings.home,
             library=settings.library_dir,
-            audit=settings.library_dir / "audit.jsonl",
-            logs=settings.log_dir / "quire.log",
+            audit=settings.audit_path,
+            logs=settings.log_path,
             models=settings.models_dir,
         )
     )

@@ -1,277 +1,243 @@
-"""The one way the GUI talks to the engine: a worker thread that owns all engine state.
+"""The one way the GUI talks to the engine: jobs, run in order on a worker thread that owns it.
 
-``EngineBridge`` lives on the GUI thread. It owns one ``QThread`` on which a private
-``Engine`` object lives (``ui.engine_worker``); the engine creates the Library (chromadb, SQLite, the
-embedder), the chat model (llama.cpp) and the conversation store lazily, in
-``warm_up``, so every heavy import happens on the worker and nothing is ever touched
-from two threads. Requests go in through queued signals; results, progress, tokens and
-errors come back as signals named for what happened. A new question cancels the answer
-in flight; long work checks a ``CancelToken`` that the GUI may set at any time.
+``EngineBridge`` lives on the GUI thread and owns one ``QThread`` on which a ``Worker``
+(``ui.engine_worker``) holds the engine's ``Session``. Every request is a job, in the
+style of Anki's ``CollectionOp`` and Textual's worker groups::
 
-Engine modules are imported inside the worker's methods, never at module level, so that
-importing this module (before the window is shown) costs only PySide6 and the settings.
+    bridge.run(operations.search(query), success=show_hits, failure=show_error,
+               group=operations.SEARCH, what="Searching")
+
+The operation runs on the worker with the session and a ``JobContext``; ``success``,
+``failure``, ``cancelled`` and ``progress`` run on the GUI thread. Busy state comes from
+the groups with jobs in flight, so a failure ends its group's busy state like any other
+outcome does. Signals are left only for what is not the answer to one request: streamed
+tokens, the library listing and the chat model's state.
+
+Importing this module costs PySide6 and the settings only: engine modules load on the
+worker, after the window is shown.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import logging
-from pathlib import Path
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal
 
 from assistant.config import Settings
-from assistant.jobs import CancelToken
-from ui.engine_worker import (
-    AnswerResult,
-    ConversationTurns,
-    Engine,
-    EngineFactories,
-    IndexingUpdate,
-    TaskResult,
-)
+from ui import operations
+from ui.engine_worker import Worker
+from ui.jobs import Job, JobOutcome, JobRequest, Operation, ProgressUpdate
 
-__all__ = [
-    "AnswerResult",
-    "ConversationTurns",
-    "EngineBridge",
-    "EngineFactories",
-    "IndexingUpdate",
-    "TaskResult",
-]
+if TYPE_CHECKING:
+    from assistant.session.parts import Parts
+
+__all__ = ["EngineBridge", "Job", "ProgressUpdate"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class EngineBridge(QObject):
     """The GUI's handle on the engine, which runs on one worker thread it owns.
 
-    Methods are called on the GUI thread and return at once; the work is queued on the
-    worker, in order. ``stop_answer`` and ``stop_indexing`` act immediately (they set a
-    thread-safe ``CancelToken``).
+    Methods are called on the GUI thread and return at once; jobs run on the worker one
+    at a time, in the order they were asked for. Cancelling acts at once (it sets the
+    job's thread-safe ``CancelToken``); a job cancelled before it starts never runs.
 
     Signals:
+        busy_changed(group, busy): the first job of ``group`` was queued, or its last one ended.
+        token_received(text): a piece of an answer being generated (never of a cancelled job).
         library_changed(documents, collections): the library's documents or collections changed.
-        conversations_listed(conversations): the stored conversations, newest first.
-        conversation_loaded(ConversationTurns): the turns of a conversation asked for.
-        models_ready(name): the chat model is loaded; questions can be asked.
+        library_failed(message): the library could not be opened; the message says why.
+        model_loaded(name): the chat model is loaded; questions can be asked.
         model_failed(message): no chat model (search keeps working); the message says why.
-        indexing_started(count): an index run over ``count`` paths began.
-        indexing_progressed(IndexingUpdate): files or OCR pages were processed.
-        indexing_finished(IndexReport): an index run ended (``report.cancelled`` if stopped).
-        answer_started(conversation_id, question): retrieval began for a question.
-        token_received(text): a piece of the answer being generated.
-        answer_finished(AnswerResult): the answer is complete, stored and audited.
-        search_finished(query, hits): passages found for a search.
-        pages_loaded(path, pages): the indexed text of every page of a document.
-        models_listed(rows): the chat models Quire knows (``ModelInfo``).
-        task_progressed(IndexingUpdate): a summary or extraction read more pages or cells.
-        task_finished(TaskResult): a summary or extraction ended (``table`` None if stopped).
-        engine_failed(operation, message): an operation failed; ``message`` is for the user.
     """
 
-    library_changed = Signal(object, object)
-    conversations_listed = Signal(object)
-    conversation_loaded = Signal(object)
-    models_ready = Signal(str)
-    model_failed = Signal(str)
-    indexing_started = Signal(int)
-    indexing_progressed = Signal(object)
-    indexing_finished = Signal(object)
+    busy_changed = Signal(str, bool)
     token_received = Signal(str)
-    answer_started = Signal(str, str)
-    answer_finished = Signal(object)
-    search_finished = Signal(str, object)
-    pages_loaded = Signal(str, object)
-    models_listed = Signal(object)
-    task_progressed = Signal(object)
-    task_finished = Signal(object)
-    engine_failed = Signal(str, str)
+    library_changed = Signal(object, object)
+    library_failed = Signal(str)
+    model_loaded = Signal(str)
+    model_failed = Signal(str)
 
-    # Requests, connected to the engine's slots (queued: they run on the worker).
-    _warm_up_requested = Signal()
-    _index_requested = Signal(object, object, object)
-    _forget_requested = Signal(str)
-    _reindex_requested = Signal(object, object)
-    _filter_requested = Signal(str)
-    _search_requested = Signal(str, int)
-    _pages_requested = Signal(str)
-    _ask_requested = Signal(str, str, object, object)
-    _conversation_requested = Signal(str)
-    _models_requested = Signal()
-    _add_model_requested = Signal(str)
-    _reload_model_requested = Signal(object)
-    _summarize_requested = Signal(str, str, object)
-    _extract_requested = Signal(object, str, object)
+    _job_queued = Signal(object)  # JobRequest, to the worker (queued: runs there)
     _close_requested = Signal()
 
-    def __init__(
-        self, settings: Settings, factories: EngineFactories | None = None, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, parts: Parts | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.model_name = ""
         self.model_ready = False
-        self.answering = False
-        self.indexing = False
-        self.working = False  # a summary or an extraction is running
-        self._answer_cancel = CancelToken()
-        self._index_cancel = CancelToken()
-        self._task_cancel = CancelToken()
+        self.collection: str | None = None  # the library listing's filter ('' / None: everything)
+        self._jobs: dict[int, Job[Any]] = {}
+        self._owners: dict[int, QObject] = {}
+        self._ids = itertools.count(1)
+        self._closed = False
         self._thread = QThread()
         self._thread.setObjectName("quire-engine")
-        self._engine = Engine(copy.deepcopy(settings), factories or EngineFactories())
-        self._engine.moveToThread(self._thread)
-        self._thread.finished.connect(self._engine.deleteLater)
-        engine = self._engine
-        for name in [
-            "library_changed",
-            "conversations_listed",
-            "conversation_loaded",
-            "indexing_started",
-            "indexing_progressed",
-            "token_received",
-            "answer_started",
-            "search_finished",
-            "pages_loaded",
-            "models_listed",
-            "task_progressed",
-        ]:
-            getattr(engine, name).connect(getattr(self, name))
-        engine.indexing_finished.connect(self._on_indexing_finished)
-        engine.answer_finished.connect(self._on_answer_finished)
-        engine.task_finished.connect(self._on_task_finished)
-        engine.engine_failed.connect(self._on_engine_failed)
-        # Re-emitted by the handlers after the bridge's state is set: a slot that reads
-        # ``model_ready`` on the signal must see it already true.
-        engine.models_ready.connect(self._on_models_ready)
-        engine.model_failed.connect(self._on_model_failed)
-        self._warm_up_requested.connect(engine.warm_up)
-        self._index_requested.connect(engine.index)
-        self._forget_requested.connect(engine.forget)
-        self._reindex_requested.connect(engine.reindex)
-        self._filter_requested.connect(engine.filter_collection)
-        self._search_requested.connect(engine.search)
-        self._pages_requested.connect(engine.load_pages)
-        self._ask_requested.connect(engine.ask)
-        self._conversation_requested.connect(engine.load_conversation)
-        self._models_requested.connect(engine.list_models)
-        self._add_model_requested.connect(engine.add_model)
-        self._reload_model_requested.connect(engine.reload_model)
-        self._summarize_requested.connect(engine.summarize)
-        self._extract_requested.connect(engine.extract)
-        self._close_requested.connect(engine.close)
+        self._worker = Worker(copy.deepcopy(settings), parts)
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._worker.job_finished.connect(self._on_job_finished)
+        self._worker.job_reported.connect(self._on_job_reported)
+        self._worker.token_streamed.connect(self._on_token)
+        self._worker.library_listed.connect(self.library_changed)
+        self._job_queued.connect(self._worker.run_job)
+        self._close_requested.connect(self._worker.close)
         self._thread.start()
 
-    # -- requests (GUI thread) ---------------------------------------------------------
-    def warm_up(self) -> None:
-        self._warm_up_requested.emit()
+    # -- the job channel ---------------------------------------------------------------
+    def run(
+        self,
+        operation: Operation[T],
+        *,
+        group: str,
+        what: str,
+        success: Callable[[T], object] | None = None,
+        failure: Callable[[str], object] | None = None,
+        cancelled: Callable[[], object] | None = None,
+        progress: Callable[[Any], object] | None = None,
+        exclusive: bool = False,
+        changes_library: bool = False,
+        owner: QObject | None = None,
+    ) -> Job[T]:
+        """Queue ``operation(session, job_context)`` on the worker; the callbacks run here.
 
-    def add_paths(self, paths: list[Path], collection: str | None = None) -> None:
-        self.indexing = True
-        self._index_cancel = CancelToken()
-        self._index_requested.emit(list(paths), collection, self._index_cancel)
+        ``what`` names the work for the log and for the message of an unexpected error
+        ("Searching"). ``exclusive`` cancels the jobs of ``group`` still in flight first.
+        ``changes_library`` re-lists the library (``library_changed``) after the job, and
+        during it as its progress advances. ``progress`` receives what the operation
+        reports (a ``ProgressUpdate`` from ``job.progress(stage)``, or its own values).
+        With an ``owner``, the callbacks are dropped once that object is deleted (a
+        dialog the user closed).
+        """
+        job: Job[T] = Job(
+            next(self._ids),
+            group,
+            what,
+            success=success,
+            failure=failure,
+            cancelled=cancelled,
+            progress=progress,
+        )
+        if self._closed:
+            log.warning("%s asked for after the engine was shut down", what)
+            job.cancel()
+            return job
+        if exclusive:
+            self.cancel(group)
+        was_busy = self.busy(group)
+        self._jobs[job.id] = job
+        if owner is not None:
+            self._owners[job.id] = owner
+        request: JobRequest = job.request(
+            operation, changes_library=changes_library, collection=self.collection
+        )
+        self._job_queued.emit(request)
+        if not was_busy:
+            self.busy_changed.emit(group, True)
+        return job
 
-    def reindex(self, paths: list[Path]) -> None:
-        self.indexing = True
-        self._index_cancel = CancelToken()
-        self._reindex_requested.emit(list(paths), self._index_cancel)
+    def busy(self, group: str) -> bool:
+        """Whether a job of ``group`` is queued or running."""
+        return any(job.group == group for job in self._jobs.values())
 
-    def filter_collection(self, name: str) -> None:
-        """Show only the documents of collection ``name`` ('' = all)."""
-        self._filter_requested.emit(name)
+    def cancel(self, group: str) -> None:
+        """Stop every job of ``group``: the running one at its next check, queued ones unstarted."""
+        for job in self._jobs.values():
+            if job.group == group:
+                job.cancel()
 
-    def forget(self, doc_id: str) -> None:
-        self._forget_requested.emit(doc_id)
-
-    def search(self, query: str, k: int = 10) -> None:
-        self._search_requested.emit(query, k)
-
-    def load_pages(self, path: str) -> None:
-        self._pages_requested.emit(path)
-
-    def load_conversation(self, conversation_id: str) -> None:
-        self._conversation_requested.emit(conversation_id)
-
-    def list_models(self) -> None:
-        self._models_requested.emit()
-
-    def add_model(self, path: str) -> None:
-        self._add_model_requested.emit(path)
-
-    def reload_model(self, settings: Settings) -> None:
-        self.model_ready = False
-        self._reload_model_requested.emit(copy.deepcopy(settings))
-
-    def ask(self, conversation_id: str, question: str, collection: str | None = None) -> None:
-        """Ask in ``conversation_id`` ('' starts a new one); cancels the answer in flight."""
-        self.stop_answer()
-        self._answer_cancel = CancelToken()
-        self.answering = True
-        self._ask_requested.emit(conversation_id, question, collection, self._answer_cancel)
-
-    def summarize(self, doc_id: str, template: str = "general") -> None:
-        """Summarise a document with a template (general, contract, medical)."""
-        self._task_cancel = CancelToken()
-        self.working = True
-        self._summarize_requested.emit(doc_id, template, self._task_cancel)
-
-    def extract(self, doc_ids: list[str], schema: str) -> None:
-        """Extract a schema's fields (a built-in name or a JSON file) from documents."""
-        self._task_cancel = CancelToken()
-        self.working = True
-        self._extract_requested.emit(list(doc_ids), schema, self._task_cancel)
-
-    def stop_task(self) -> None:
-        self._task_cancel.cancel()
-
-    def stop_answer(self) -> None:
-        self._answer_cancel.cancel()
-
-    def stop_indexing(self) -> None:
-        """Stops the current index run at the next file (queued runs are stopped too)."""
-        self._index_cancel.cancel()
-
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
-        """Stop work in flight, close the stores on the worker, and end the thread."""
-        if not self._thread.isRunning():
+    def _on_job_finished(self, outcome: JobOutcome) -> None:
+        job = self._jobs.pop(outcome.job_id, None)
+        owner = self._owners.pop(outcome.job_id, None)
+        if job is None:
             return
-        self.stop_answer()
-        self.stop_indexing()
-        self.stop_task()
-        self._close_requested.emit()
-        self._thread.quit()
-        if not self._thread.wait(timeout_ms):
-            log.error("The engine thread did not stop within %d ms", timeout_ms)
+        job.settle(outcome)
+        try:
+            if owner is None or shiboken6.isValid(owner):
+                job.notify()
+        finally:
+            if not self.busy(job.group):
+                self.busy_changed.emit(job.group, False)
 
-    # -- bookkeeping on the GUI thread ---------------------------------------------------
-    def _on_indexing_finished(self, report: object) -> None:
-        self.indexing = False
-        self.indexing_finished.emit(report)
+    def _on_job_reported(self, job_id: int, update: object) -> None:
+        job = self._jobs.get(job_id)
+        owner = self._owners.get(job_id)
+        if job is not None and (owner is None or shiboken6.isValid(owner)):
+            job.show_progress(update)
 
-    def _on_answer_finished(self, result: AnswerResult) -> None:
-        self.answering = False
-        self.answer_finished.emit(result)
+    def _on_token(self, job_id: int, text: str) -> None:
+        job = self._jobs.get(job_id)
+        if job is not None and not job.token.cancelled:
+            self.token_received.emit(text)
 
-    def _on_task_finished(self, result: TaskResult) -> None:
-        self.working = False
-        self.task_finished.emit(result)
+    # -- engine state ------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """List the library, load the embedder, then the chat model (``model_loaded`` or ``model_failed``)."""
+        self.run(
+            operations.warm_up,
+            group=operations.WARM_UP,
+            what="Opening the library",
+            success=lambda _none: self.load_model(),
+            failure=self.library_failed.emit,
+        )
 
-    def _on_engine_failed(self, operation: str, message: str) -> None:
-        if operation in ("Summarizing", "Extracting"):
-            self.working = False
-        if operation == "Asking":
-            self.answering = False
-        if operation == "Adding documents":
-            self.indexing = False
-        self.engine_failed.emit(operation, message)
+    def load_model(self, settings: Settings | None = None) -> Job[str]:
+        """Load the chat model ``settings`` name (default: the one configured), freeing the old one."""
+        self.model_ready = False
+        return self.run(
+            operations.load_model(settings),
+            group=operations.MODEL,
+            what="Loading the chat model",
+            success=self._on_model_loaded,
+            failure=self._on_model_failed,
+        )
 
-    def _on_models_ready(self, name: str) -> None:
+    def _on_model_loaded(self, name: str) -> None:
+        if self.busy(operations.MODEL):
+            return  # another model was chosen meanwhile: only the last one counts
         self.model_name = name
-        self.model_ready = True
-        self.models_ready.emit(name)
+        self.model_ready = True  # set before the signal: a slot may read it
+        self.model_loaded.emit(name)
 
     def _on_model_failed(self, message: str) -> None:
+        if self.busy(operations.MODEL):
+            return
         self.model_name = ""
         self.model_ready = False
         self.model_failed.emit(message)
+
+    def refresh_library(self) -> None:
+        """List the library again (``library_changed``), with the collection filter."""
+        self.run(_nothing, group=operations.LIBRARY, what="Listing the library", changes_library=True)
+
+    def filter_collection(self, name: str) -> None:
+        """Show only the documents of collection ``name`` ('' = all)."""
+        self.collection = name or None
+        self.refresh_library()
+
+    # -- shutting down -----------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 30_000) -> None:
+        """Stop the jobs in flight, close the session on the worker, and end the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        for job in self._jobs.values():
+            job.cancel()
+        self._close_requested.emit()  # the worker closes the session and then ends its thread
+        if not self._thread.wait(timeout_ms):
+            log.error("The engine thread did not stop within %d ms", timeout_ms)
+            self._thread.quit()
+        self._jobs.clear()  # their outcomes may still be queued here: nobody is waiting any more
+        self._owners.clear()
+
+
+def _nothing(session: object, job: object) -> None:
+    """The operation of a job that only lists the library afterwards."""

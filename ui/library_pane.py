@@ -1,21 +1,11 @@
-"""The library pane: collections, documents with their status, adding and forgetting files.
-
-Signals:
-    paths_added(paths): files or folders were chosen or dropped to be indexed.
-    reindex_requested(paths): documents to read again.
-    forget_requested(doc_id): a document to remove from the library.
-    document_opened(path): a document to show in the viewer (first page).
-    collection_selected(name): the collection filter changed ('' = all documents).
-    stop_requested(): the user stopped the index run.
-    summarize_requested(doc_id, template): summarise a document (general, contract, medical).
-    extract_requested(doc_ids, schema): extract a schema's fields (a name or a JSON file) as a table.
-"""
+"""The library pane: collections, documents with their status, adding and forgetting files."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
@@ -35,7 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.engine_bridge import IndexingUpdate
+from ui.jobs import ProgressUpdate
+
+if TYPE_CHECKING:
+    from assistant.index.registry import DocumentRecord
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -56,7 +49,7 @@ EXTRACTION_SCHEMAS = [("contract", "Contract terms"), ("medical", "Medical facts
 DOCUMENT_FILTER = "Documents (*.pdf *.docx *.txt *.md *.markdown *.html *.htm);;All files (*)"
 
 
-def status_text(doc: Any) -> str:
+def status_text(doc: DocumentRecord) -> str:
     """What the Status column says, with the reason when the document failed."""
     label = STATUS_LABELS.get(doc.status, str(doc.status))
     if doc.status == "failed" and doc.error:
@@ -67,6 +60,19 @@ def status_text(doc: Any) -> str:
 
 
 class LibraryPane(QWidget):
+    """Shows the library the main window lists and asks for what the user does to it.
+
+    Signals:
+        paths_added(paths): files or folders were chosen or dropped to be indexed.
+        reindex_requested(paths): documents to read again.
+        forget_requested(doc_id): a document to remove from the library.
+        document_opened(path): a document to show in the viewer (first page).
+        collection_selected(name): the collection filter changed ('' = all documents).
+        stop_requested(): the user stopped the index run.
+        summarize_requested(doc_id, template): summarise a document (general, contract, medical).
+        extract_requested(doc_ids, schema): extract a schema's fields (a name or a JSON file) as a table.
+    """
+
     paths_added = Signal(object)
     reindex_requested = Signal(object)
     forget_requested = Signal(str)
@@ -79,7 +85,7 @@ class LibraryPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
-        self.documents: list[Any] = []
+        self.documents: list[DocumentRecord] = []
 
         title = QLabel("Library")
         title.setObjectName("paneTitle")
@@ -162,7 +168,7 @@ class LibraryPane(QWidget):
             self.paths_added.emit(paths)
 
     # -- showing the library -------------------------------------------------------------
-    def show_library(self, documents: list[Any], collections: list[tuple[str, int]]) -> None:
+    def show_library(self, documents: Sequence[DocumentRecord], collections: list[tuple[str, int]]) -> None:
         self.documents = list(documents)
         selected = self._selected_doc_id()
         self.tree.clear()
@@ -208,7 +214,7 @@ class LibraryPane(QWidget):
             self.progress.setRange(0, 0)
             self.progress_label.setText("Adding documents…")
 
-    def show_progress(self, update: IndexingUpdate) -> None:
+    def show_progress(self, update: ProgressUpdate) -> None:
         self.set_indexing(True)
         what = "Reading text in scanned pages" if update.stage == "ocr" else "Indexing"
         if update.total:

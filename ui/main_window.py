@@ -1,7 +1,8 @@
 """The main window: library and conversations on the left, chat in the middle, viewer on the right.
 
-It owns no engine state: it wires the panes to the ``EngineBridge`` it is given, so a test
-can build a window over a bridge with fake models, and the app over the real one.
+It owns no engine state: it turns what the user does into jobs on the ``EngineBridge`` it
+is given (the operations are in ``ui.operations``) and hands what they return to the panes,
+so a test can build a window over a bridge with fake models, and the app over the real one.
 """
 
 from __future__ import annotations
@@ -9,90 +10,49 @@ from __future__ import annotations
 import logging
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget
 
 from assistant.config import Settings
-from assistant.result_table import ResultTable
+from assistant.documents.tables import ResultTable
+from ui import operations as ops
 from ui.chat_pane import ChatPane
+from ui.conversations_pane import ConversationsPane
 from ui.dialogs import SearchDialog, SettingsDialog, show_about
-from ui.engine_bridge import AnswerResult, EngineBridge, TaskResult
+from ui.document_tasks import DocumentTasks
+from ui.engine_bridge import EngineBridge, Job
+from ui.jobs import Operation
 from ui.library_pane import LibraryPane
 from ui.results_view import ResultsDialog
 from ui.viewer_pane import ViewerPane
+from ui.welcome import WelcomePage
+
+if TYPE_CHECKING:
+    from assistant.index.indexer import IndexReport
+    from assistant.index.registry import DocumentRecord
+    from assistant.index.retrieve import SearchHit
+    from assistant.session.conversations import Conversation
+    from assistant.session.session import AskResult
 
 log = logging.getLogger(__name__)
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "samples"
-CONVERSATION_ROLE = Qt.ItemDataRole.UserRole
 OFFLINE = "Offline: nothing leaves this computer"
-
-WELCOME_HTML = """
-<h1>Welcome to Quire</h1>
-<p>Quire answers questions from <b>your own documents</b>, privately, on this computer.</p>
-<ol>
-<li><b>Add documents</b>: PDF, Word, text, Markdown or HTML files, or a whole folder.
-    You can also drop files on this window.</li>
-<li><b>Ask a question</b> in plain words, like <i>“How long is the notice period?”</i></li>
-<li><b>Check the answer</b>: every claim cites a page [1]; click it to see the passage.</li>
-</ol>
-<p>Not sure yet? Try it with three short sample documents (a lease, a discharge summary and
-an audit memo).</p>
-"""
-
-
-class WelcomePage(QWidget):
-    """The first-run screen: what Quire does and the one thing to do first.
-
-    Signals:
-        add_requested(): the user wants to add documents.
-        samples_requested(): the user wants to try the bundled samples.
-    """
-
-    add_requested = Signal()
-    samples_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("welcome")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        text = QLabel(WELCOME_HTML)
-        text.setWordWrap(True)
-        text.setObjectName("welcomeText")
-        self.add_button = QPushButton("Add documents…")
-        self.add_button.setObjectName("primaryButton")
-        self.add_button.clicked.connect(self.add_requested)
-        self.samples_button = QPushButton("Try the sample documents")
-        self.samples_button.clicked.connect(self.samples_requested)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 30, 40, 30)
-        layout.addWidget(text)
-        layout.addWidget(self.add_button)
-        layout.addWidget(self.samples_button)
-        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
+    """The app's one window; ``start`` (once it is shown) opens the library and loads the models."""
+
     def __init__(self, settings: Settings, bridge: EngineBridge) -> None:
         super().__init__()
         self.settings = settings
         self.bridge = bridge
         self.collection = ""
-        self.task_dialog: ResultsDialog | None = None  # the dialog of the summary/extraction running
+        self._search_dialog: SearchDialog | None = None
+        self._asked = 0  # numbers the questions: only the last one asked may end the pending answer
         self._library_known = False
         self._has_documents = False
         self.setWindowTitle("Quire — private document assistant")
@@ -100,24 +60,11 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
 
         self.library_pane = LibraryPane()
-        self.conversations = QListWidget()
-        self.conversations.setObjectName("conversations")
-        self.conversations.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.conversations.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.conversations.itemClicked.connect(self._open_conversation)
-        conversations_title = QLabel("Conversations")
-        conversations_title.setObjectName("paneTitle")
-        new_button = QPushButton("New conversation")
-        new_button.clicked.connect(self.new_conversation)
-        conversations_box = QWidget()
-        box_layout = QVBoxLayout(conversations_box)
-        box_layout.setContentsMargins(6, 6, 6, 6)
-        box_layout.addWidget(conversations_title)
-        box_layout.addWidget(new_button)
-        box_layout.addWidget(self.conversations, 1)
+        self.conversations_pane = ConversationsPane()
+        self.conversations = self.conversations_pane.list
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.library_pane)
-        left.addWidget(conversations_box)
+        left.addWidget(self.conversations_pane)
         left.setSizes([520, 300])
 
         self.welcome = WelcomePage()
@@ -126,6 +73,7 @@ class MainWindow(QMainWindow):
         self.center.addWidget(self.welcome)
         self.center.addWidget(self.chat_pane)
         self.viewer = ViewerPane()
+        self.tasks = DocumentTasks(bridge, self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -181,72 +129,116 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         bridge, chat, library = self.bridge, self.chat_pane, self.library_pane
         bridge.library_changed.connect(self._on_library_changed)
-        bridge.conversations_listed.connect(self._on_conversations)
-        bridge.conversation_loaded.connect(chat.show_conversation)
-        bridge.models_ready.connect(self._on_models_ready)
+        bridge.library_failed.connect(partial(self._show_error, "Opening the library"))
+        bridge.model_loaded.connect(self._on_model_loaded)
         bridge.model_failed.connect(self._on_model_failed)
-        bridge.indexing_started.connect(lambda _n: library.set_indexing(True))
-        bridge.indexing_progressed.connect(library.show_progress)
-        bridge.indexing_finished.connect(self._on_indexing_finished)
-        bridge.answer_started.connect(chat.on_answer_started)
+        bridge.busy_changed.connect(self._on_busy_changed)
         bridge.token_received.connect(chat.on_token)
-        bridge.answer_finished.connect(self._on_answer_finished)
-        bridge.pages_loaded.connect(self.viewer.show_pages)
-        bridge.engine_failed.connect(self._on_engine_failed)
         chat.question_submitted.connect(self._ask)
-        chat.stop_requested.connect(bridge.stop_answer)
+        chat.stop_requested.connect(partial(bridge.cancel, ops.ANSWER))
         chat.source_requested.connect(self.viewer.show_source)
-        self.viewer.pages_needed.connect(bridge.load_pages)
+        chat.table_requested.connect(self.show_table)
+        self.viewer.pages_needed.connect(self._load_pages)
         library.paths_added.connect(self.add_paths)
-        library.reindex_requested.connect(bridge.reindex)
+        library.reindex_requested.connect(self.reindex)
         library.forget_requested.connect(self._forget)
         library.document_opened.connect(self._open_document)
         library.collection_selected.connect(self._on_collection)
-        library.stop_requested.connect(bridge.stop_indexing)
+        library.stop_requested.connect(partial(bridge.cancel, ops.INDEX))
         library.summarize_requested.connect(self.summarize)
         library.extract_requested.connect(self.extract)
-        chat.table_requested.connect(self.show_table)
-        bridge.task_progressed.connect(self._on_task_progress)
-        bridge.task_finished.connect(self._on_task_finished)
+        self.conversations_pane.conversation_opened.connect(self._open_conversation)
+        self.conversations_pane.new_requested.connect(self.new_conversation)
+        self.tasks.source_requested.connect(self.viewer.show_source)
+        self.tasks.failed.connect(self._show_error)
         self.welcome.add_requested.connect(library.choose_files)
         self.welcome.samples_requested.connect(self.add_samples)
 
+    def start(self) -> None:
+        """List the conversations, then open the library and load the models (once shown)."""
+        self._refresh_conversations()
+        self.bridge.warm_up()
+
     # -- actions ----------------------------------------------------------------------------
-    def add_paths(self, paths: list[Path]) -> None:
-        self.library_pane.set_indexing(True)
+    def add_paths(self, paths: list[Path]) -> Job[IndexReport]:
         self.statusBar().showMessage(f"Adding {len(paths)} item(s) to the library…")
-        self.bridge.add_paths(paths, self.collection or None)
+        return self._index(ops.index(paths, self.collection or None), "Adding documents")
+
+    def reindex(self, paths: list[Path]) -> Job[IndexReport]:
+        """Read documents again even when unchanged; each keeps its id and collections."""
+        return self._index(ops.index(paths, None, force=True), "Re-indexing documents")
+
+    def _index(self, operation: Operation[IndexReport], what: str) -> Job[IndexReport]:
+        return self.bridge.run(
+            operation,
+            group=ops.INDEX,
+            what=what,
+            success=self._on_indexed,
+            failure=partial(self._show_error, what),
+            progress=self.library_pane.show_progress,
+            changes_library=True,
+        )
 
     def add_samples(self) -> None:
         self.add_paths([SAMPLES_DIR])
 
     def new_conversation(self) -> None:
+        self._asked += 1  # the answer in flight, if any, is no longer for what is shown
         self.conversations.clearSelection()
         self.chat_pane.new_conversation()
         self._update_center()
 
     def open_search(self) -> SearchDialog:
-        dialog = getattr(self, "_search_dialog", None)
+        dialog = self._search_dialog
         if dialog is None:
             dialog = SearchDialog(self)
-            dialog.search_requested.connect(self.bridge.search)
+            dialog.search_requested.connect(self._search)
             dialog.source_requested.connect(self.viewer.show_source)
-            self.bridge.search_finished.connect(dialog.show_results)
             self._search_dialog = dialog
         dialog.show()
         dialog.raise_()
         dialog.query.setFocus()
         return dialog
 
+    def _search(self, query: str) -> None:
+        self.bridge.run(
+            ops.search(query),
+            group=ops.SEARCH,
+            what="Searching",
+            success=partial(self._on_search_results, query),
+            failure=partial(self._show_error, "Searching"),
+            exclusive=True,
+        )
+
+    def _on_search_results(self, query: str, hits: list[SearchHit]) -> None:
+        if self._search_dialog is not None:
+            self._search_dialog.show_results(query, hits)
+
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.bridge.models_listed.connect(dialog.show_models)  # Qt disconnects it when the dialog goes
-        dialog.model_file_chosen.connect(self.bridge.add_model)
+        dialog.model_file_chosen.connect(partial(self._add_model, dialog))
         dialog.accepted.connect(partial(self._apply_settings, dialog))
-        self.bridge.list_models()
+        self.bridge.run(
+            ops.models,
+            group=ops.MODELS,
+            what="Listing models",
+            success=dialog.show_models,
+            failure=partial(self._show_error, "Listing models"),
+            owner=dialog,
+        )
         dialog.open()
         return dialog
+
+    def _add_model(self, dialog: SettingsDialog, path: str) -> None:
+        self.bridge.run(
+            ops.add_model(path),
+            group=ops.MODELS,
+            what="Adding a model",
+            success=dialog.show_models,
+            failure=partial(self._show_error, "Adding a model"),
+            owner=dialog,
+        )
 
     def _apply_settings(self, dialog: SettingsDialog) -> None:
         changed, moved = dialog.model_changed(), dialog.location_changed()
@@ -264,85 +256,90 @@ class MainWindow(QMainWindow):
             )
         if changed:
             self._on_model_loading()
-            self.bridge.reload_model(self.settings)
+            self.bridge.load_model(self.settings)
 
     # -- summaries and extractions --------------------------------------------------------------
     def summarize(self, doc_id: str, template: str) -> ResultsDialog | None:
-        doc = next((d for d in self.library_pane.documents if d.id == doc_id), None)
-        dialog = self._start_task(f"Summary of {doc.title if doc else 'a document'}")
-        if dialog is not None:
-            self.bridge.summarize(doc_id, template)
-        return dialog
+        doc = self._document(doc_id)
+        return self.tasks.summarize(doc_id, template, doc.title if doc else "a document")
 
     def extract(self, doc_ids: list[str], schema: str) -> ResultsDialog | None:
-        dialog = self._start_task(f"Facts from {len(doc_ids)} document(s)")
-        if dialog is not None:
-            self.bridge.extract(doc_ids, schema)
-        return dialog
-
-    def _start_task(self, title: str) -> ResultsDialog | None:
-        """A new results dialog for a run; None (and a message) while another run is going."""
-        if self.bridge.working:
-            self.statusBar().showMessage("Wait for the summary or extraction in progress, or stop it.", 10000)
-            if self.task_dialog is not None:
-                self.task_dialog.raise_()
-            return None
-        dialog = self._results_dialog(title)
-        dialog.stop_requested.connect(self.bridge.stop_task)
-        dialog.destroyed.connect(self._forget_task_dialog)  # closed by the user while running
-        self.task_dialog = dialog
-        return dialog
-
-    def _forget_task_dialog(self) -> None:
-        self.task_dialog = None
-
-    def _end_task(self) -> ResultsDialog | None:
-        """The running task's dialog, no longer tracked (a later close must not clear the next one)."""
-        dialog, self.task_dialog = self.task_dialog, None
-        if dialog is not None:
-            dialog.destroyed.disconnect(self._forget_task_dialog)
-        return dialog
+        return self.tasks.extract(doc_ids, schema)
 
     def show_table(self, table: ResultTable) -> ResultsDialog:
         """A finished table (from the chat) in its own dialog, to check page links and export it."""
-        dialog = self._results_dialog(table.title)
-        dialog.show_table(table)
-        return dialog
-
-    def _results_dialog(self, title: str) -> ResultsDialog:
-        dialog = ResultsDialog(title, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.source_requested.connect(self.viewer.show_source)
-        dialog.show()
-        return dialog
-
-    def _on_task_progress(self, update: Any) -> None:
-        if self.task_dialog is not None:
-            self.task_dialog.show_progress(update)
-
-    def _on_task_finished(self, result: TaskResult) -> None:
-        dialog = self._end_task()
-        if dialog is None:
-            return
-        if result.table is None:
-            dialog.show_stopped()
-        else:
-            dialog.show_table(result.table)
+        return self.tasks.show_table(table)
 
     def open_about(self) -> None:
         show_about(self, self.settings, self.bridge.model_name)
 
+    # -- questions and conversations -------------------------------------------------------------
     def _ask(self, conversation_id: str, question: str) -> None:
-        self.bridge.ask(conversation_id, question, self.collection or None)
+        """Ask in the background; a question asked meanwhile replaces this one (its group is exclusive)."""
+        self._asked += 1
+        self.bridge.run(
+            ops.ask(question, conversation_id, self.collection or None),
+            group=ops.ANSWER,
+            what="Answering a question",
+            success=partial(self._on_answered, self._asked),
+            failure=partial(self._on_answer_failed, self._asked),
+            progress=self._on_answer_started,
+            exclusive=True,
+        )
+
+    def _on_answer_started(self, started: ops.AnswerStarted) -> None:
+        self.chat_pane.on_answer_started(started.conversation_id)
+        self._on_conversations(started.conversations)
+
+    def _on_answered(self, number: int, result: AskResult) -> None:
+        self.chat_pane.on_answer_finished(result, latest=number == self._asked)
+        self._update_center()
+        self._refresh_conversations()  # the one answered in moves to the top
+
+    def _on_answer_failed(self, number: int, message: str) -> None:
+        if number == self._asked:
+            self.chat_pane.on_failed(message)
+
+    def _refresh_conversations(self) -> None:
+        self.bridge.run(
+            ops.conversations,
+            group=ops.CONVERSATIONS,
+            what="Listing conversations",
+            success=self._on_conversations,
+            failure=partial(self._show_error, "Listing conversations"),
+        )
+
+    def _open_conversation(self, conversation_id: str) -> None:
+        self.bridge.run(
+            ops.conversation(conversation_id),
+            group=ops.CONVERSATIONS,
+            what="Opening a conversation",
+            success=partial(self.chat_pane.show_conversation, conversation_id),
+            failure=partial(self._show_error, "Opening a conversation"),
+        )
+        self.center.setCurrentWidget(self.chat_pane)
+
+    def _on_conversations(self, conversations: list[Conversation]) -> None:
+        self.conversations_pane.show_conversations(conversations, self.chat_pane.conversation_id)
+
+    # -- the library ------------------------------------------------------------------------------
+    def _document(self, doc_id: str) -> DocumentRecord | None:
+        return next((d for d in self.library_pane.documents if d.id == doc_id), None)
 
     def _forget(self, doc_id: str) -> None:
-        doc = next((d for d in self.library_pane.documents if d.id == doc_id), None)
+        doc = self._document(doc_id)
         name = doc.title if doc is not None else "this document"
         answer = QMessageBox.question(
             self, "Forget document", f"Remove {name} from the library? The file itself is not deleted."
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.bridge.forget(doc_id)
+            self.bridge.run(
+                ops.forget(doc_id),
+                group=ops.LIBRARY,
+                what="Removing a document",
+                failure=partial(self._show_error, "Removing a document"),
+                changes_library=True,
+            )
 
     def _open_document(self, path: str) -> None:
         from ui.answer_html import SourceTarget
@@ -350,16 +347,30 @@ class MainWindow(QMainWindow):
         doc = next((d for d in self.library_pane.documents if d.path == path), None)
         self.viewer.show_source(SourceTarget(path, doc.title if doc else Path(path).name, 1, ""))
 
-    def _open_conversation(self, item: QListWidgetItem) -> None:
-        self.bridge.load_conversation(str(item.data(CONVERSATION_ROLE)))
-        self.center.setCurrentWidget(self.chat_pane)
+    def _load_pages(self, path: str) -> None:
+        self.bridge.run(
+            ops.pages(path),
+            group=ops.PAGES,
+            what="Opening a document",
+            success=partial(self.viewer.show_pages, path),
+            failure=partial(self._show_error, "Opening a document"),
+        )
 
     def _on_collection(self, name: str) -> None:
         self.collection = name
         self.bridge.filter_collection(name)
 
     # -- engine events ----------------------------------------------------------------------------
-    def _on_library_changed(self, documents: list[Any], collections: list[tuple[str, int]]) -> None:
+    def _on_busy_changed(self, group: str, busy: bool) -> None:
+        if group == ops.ANSWER:
+            self.chat_pane.set_answering(busy)
+            self._update_center()
+        elif group == ops.INDEX:
+            self.library_pane.set_indexing(busy)
+
+    def _on_library_changed(
+        self, documents: list[DocumentRecord], collections: list[tuple[str, int]]
+    ) -> None:
         self.library_pane.show_library(documents, collections)
         self._library_known = True
         self._has_documents = bool(documents) or bool(self.collection)
@@ -369,21 +380,11 @@ class MainWindow(QMainWindow):
         show_chat = self._has_documents or bool(self.chat_pane.turns) or self.chat_pane.streaming
         self.center.setCurrentWidget(self.chat_pane if show_chat else self.welcome)
 
-    def _on_conversations(self, conversations: list[Any]) -> None:
-        self.conversations.clear()
-        for conversation in conversations:
-            item = QListWidgetItem(conversation.title)
-            item.setData(CONVERSATION_ROLE, conversation.id)
-            item.setToolTip(conversation.title)
-            self.conversations.addItem(item)
-            if conversation.id == self.chat_pane.conversation_id:
-                item.setSelected(True)
-
     def _on_model_loading(self) -> None:
         self.model_label.setText("Loading models…")
         self.chat_pane.set_model_state(False, "Loading the chat model…")
 
-    def _on_models_ready(self, name: str) -> None:
+    def _on_model_loaded(self, name: str) -> None:
         self.model_label.setText(f"Model: {name}")
         self.chat_pane.set_model_state(True, "")
         self.statusBar().showMessage("Ready", 5000)
@@ -393,8 +394,7 @@ class MainWindow(QMainWindow):
         self.model_label.setText("No chat model: search only")
         self.chat_pane.set_model_state(False, f"⚠ {message}  Search (Ctrl+F) still works.")
 
-    def _on_indexing_finished(self, report: Any) -> None:
-        self.library_pane.set_indexing(False)
+    def _on_indexed(self, report: IndexReport) -> None:
         added = report.added + report.updated
         text = f"Library: {added} added, {report.unchanged} unchanged"
         if report.failed:
@@ -403,23 +403,6 @@ class MainWindow(QMainWindow):
         if report.cancelled:
             text += " (stopped)"
         self.statusBar().showMessage(text, 15000)
-
-    def _on_answer_finished(self, result: AnswerResult) -> None:
-        self.chat_pane.on_answer_finished(result)
-        self._update_center()
-
-    def _on_engine_failed(self, operation: str, message: str) -> None:
-        log.warning("%s failed: %s", operation, message)
-        if operation in ("Summarizing", "Extracting"):
-            dialog = self._end_task()
-            if dialog is not None:
-                dialog.show_failure(message)
-        if operation == "Asking":
-            self.chat_pane.on_failed(message)
-            return
-        if operation == "Adding documents":
-            self.library_pane.set_indexing(False)
-        self._show_error(operation, message)
 
     def _show_error(self, operation: str, message: str) -> None:
         self.statusBar().showMessage(f"{operation} failed: {message}", 20000)

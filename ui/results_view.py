@@ -4,10 +4,6 @@ One dialog per run, not modal: the user keeps asking questions while a long summ
 runs, watches its progress, may stop it, and then clicks a cell's page link to check
 it in the viewer. The table comes from the engine as a ``ResultTable``; this module
 only shows it and writes the export the user asked for.
-
-Signals:
-    source_requested(SourceTarget): a cell's page link was clicked.
-    stop_requested(): the user stopped the run in progress.
 """
 
 from __future__ import annotations
@@ -30,14 +26,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.result_table import ResultTable
+from assistant.documents.tables import ResultTable
 from ui.answer_html import PAGE_SCHEME, render_table, table_target
-from ui.engine_worker import IndexingUpdate
+from ui.jobs import ProgressUpdate
 
 log = logging.getLogger(__name__)
 
 
 class ResultsDialog(QDialog):
+    """A run's progress, then its table (or why there is none), with export buttons.
+
+    Signals:
+        source_requested(SourceTarget): a cell's page link was clicked.
+        stop_requested(): the user stopped the run in progress (or closed the dialog during it).
+    """
+
     source_requested = Signal(object)
     stop_requested = Signal()
 
@@ -80,7 +83,7 @@ class ResultsDialog(QDialog):
         self.markdown_button.setEnabled(self.table is not None)
 
     # -- engine events -----------------------------------------------------------------
-    def show_progress(self, update: IndexingUpdate) -> None:
+    def show_progress(self, update: ProgressUpdate) -> None:
         if update.total:
             self.progress.setRange(0, update.total)
             self.progress.setValue(update.done)

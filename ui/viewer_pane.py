@@ -5,16 +5,14 @@ that page highlighted through a ``QPdfSearchModel``. Other formats show the text
 indexed (one section per page) in a ``QTextBrowser``, scrolled to the passage and
 highlighted. The pane never reads the library itself: it asks for pages through
 ``pages_needed`` and the main window answers with ``show_pages``.
-
-Signals:
-    pages_needed(path): the indexed text of a non-PDF document is needed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
@@ -23,6 +21,9 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTextBrowser, QTextEdit, QVBoxLayout, QWidget
 
 from ui.answer_html import SourceTarget
+
+if TYPE_CHECKING:
+    from assistant.ingest.types import Page
 
 HIGHLIGHT = QColor("#ffe58a")
 _SPACE = re.compile(r"\s+")
@@ -73,6 +74,12 @@ def passage_span(page_text: str, passage: str) -> tuple[int, int] | None:
 
 
 class ViewerPane(QWidget):
+    """The page a citation, passage or table cell points at, with the evidence marked.
+
+    Signals:
+        pages_needed(path): the indexed text of a non-PDF document is needed.
+    """
+
     pages_needed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -169,7 +176,7 @@ class ViewerPane(QWidget):
                 return
 
     # -- other formats ------------------------------------------------------------------------
-    def show_pages(self, path: str, pages: list[Any]) -> None:
+    def show_pages(self, path: str, pages: Sequence[Page]) -> None:
         """The indexed text of ``path`` arrived; show it at the target's page and passage."""
         target = self.target
         if target is None or target.path != path:

@@ -14,17 +14,20 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.embed import Embedder
-from assistant.index.registry import ChunkRecord, DocumentRecord, Registry, Status, query_terms
-from assistant.index.vectors import VectorStore
+from assistant.config import Fusion, Settings
+from assistant.embed.base import Embedder
+from assistant.errors import QuireError
+from assistant.index.registry import ChunkRecord, DocumentRecord, Registry, Status
+from assistant.index.retrieve import RankedLists, SearchHit, SearchMode, rank
+from assistant.index.stores import DocumentStore, VectorIndex
+from assistant.index.vectors import ChromaVectorStore
 from assistant.ingest.chunking import JoinedText
-from assistant.retrieve import Fusion, RankedLists, SearchHit, SearchMode, rank
+from assistant.text import query_terms
 
 log = logging.getLogger(__name__)
 
 
-class LibraryError(Exception):
+class LibraryError(QuireError):
     """A problem with the library as a whole, worded for the user."""
 
 
@@ -39,12 +42,20 @@ class Library:
     to the thread that opened them).
     """
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        *,
+        registry: DocumentStore | None = None,
+        vectors: VectorIndex | None = None,
+    ) -> None:
+        """The embedded library in ``settings.library_dir``, or one made of the stores given."""
         self.settings = settings
         self._embedder = embedder
         self.root = settings.library_dir
-        self.registry = Registry(self.root / "registry.sqlite3")
-        self.vectors = VectorStore(self.root / "vectors")
+        self.registry: DocumentStore = registry or Registry(self.root / "registry.sqlite3")
+        self.vectors: VectorIndex = vectors or ChromaVectorStore(self.root / "vectors")
         self._warm = False
         self.reconcile()
 
@@ -70,6 +81,20 @@ class Library:
         if self._embedder is None:
             raise LibraryError("This operation needs the embedder, but the library was opened without one.")
         return self._embedder
+
+    @property
+    def has_embedder(self) -> bool:
+        return self._embedder is not None
+
+    def attach_embedder(self, embedder: Embedder, *, check: bool = True) -> None:
+        """Give a library opened only to read the registry the embedder search and indexing need.
+
+        ``check=False`` is for re-embedding, which replaces the embedder the library records.
+        """
+        self._embedder = embedder
+        self._warm = False
+        if check:
+            self.check_embedder()
 
     def check_embedder(self) -> None:
         recorded = self.registry.get_meta("embedder_name")
@@ -125,11 +150,24 @@ class Library:
     def documents(self, collection: str | None = None) -> list[DocumentRecord]:
         return self.registry.documents(collection)
 
-    def find_document(self, path_or_id: str) -> DocumentRecord | None:
-        doc = self.registry.document(path_or_id)
+    def find_document(self, reference: str) -> DocumentRecord | None:
+        """A document by id or path, else by its title or file name (case ignored).
+
+        None when nothing matches, or when a title or file name is ambiguous: the user must
+        then name the document by its path.
+        """
+        doc = self.registry.document(reference)
         if doc is None:
-            doc = self.registry.document_by_path(str(Path(path_or_id).expanduser().resolve()))
-        return doc
+            doc = self.registry.document_by_path(str(Path(reference).expanduser().resolve()))
+        if doc is not None:
+            return doc
+        wanted = reference.strip().lower()
+        matches = [
+            d
+            for d in self.registry.documents()
+            if wanted in (d.title.lower(), Path(d.path).name.lower(), Path(d.path).stem.lower())
+        ]
+        return matches[0] if len(matches) == 1 else None
 
     def forget(self, doc: DocumentRecord) -> None:
         """Remove a document from both stores (crash-safe via the ``deleting`` status)."""

@@ -8,7 +8,6 @@ intact; a crash during the swap is finished when the store is next opened.
 from __future__ import annotations
 
 from assistant.index.library import Library
-from assistant.index.vectors import REEMBED_COLLECTION, VectorStore
 from assistant.jobs import CancelToken, Progress
 
 
@@ -16,9 +15,7 @@ def reembed(library: Library, progress: Progress, cancel: CancelToken) -> int:
     library.warm_up()
     total = library.registry.count_chunks()
     progress.update(0, total)
-    target = VectorStore(library.root / "vectors", REEMBED_COLLECTION)
-    target.drop()
-    target = VectorStore(library.root / "vectors", REEMBED_COLLECTION)
+    target = library.vectors.staging()
     done = 0
     for records in library.registry.all_chunks(batch=library.settings.index.embed_batch_size * 4):
         cancel.raise_if_cancelled()

@@ -7,7 +7,7 @@ the two stores agree after a crash).
 
 from __future__ import annotations
 
-import re
+import enum
 import sqlite3
 import time
 import uuid
@@ -19,9 +19,11 @@ from pathlib import Path
 from assistant.index import schema
 from assistant.ingest.chunking import Chunk
 from assistant.ingest.types import Page
+from assistant.migrations import connect
+from assistant.text import query_terms
 
 
-class Status:
+class Status(enum.StrEnum):
     """Document states; only INDEXED documents are searchable."""
 
     PENDING = "pending"
@@ -94,146 +96,6 @@ def chunk_id(doc_id: str, ordinal: int) -> str:
     return f"{doc_id}:{ordinal}"
 
 
-_FTS_TERM = re.compile(r"\w+", re.UNICODE)
-# Words too common to help BM25 pick a passage; FTS5 has no stopword list of its own.
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-    ]
-)
-
-
-def query_terms(text: str) -> list[str]:
-    """The meaningful lowercase words of ``text``, in order, without repeats."""
-    words = [w.lower() for w in _FTS_TERM.findall(text)]
-    return list(dict.fromkeys(w for w in words if w not in STOPWORDS)) or list(dict.fromkeys(words))
-
-
 def fts_query(text: str) -> str:
     """An FTS5 OR-query of the meaningful words of ``text`` (empty if none).
 
@@ -247,7 +109,7 @@ class Registry:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = schema.connect(str(path))
+        self._conn = connect(str(path))
         schema.migrate(self._conn)
 
     def close(self) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.embed import Vectors
+from assistant.embed.base import Vectors
+from assistant.index.stores import VectorHit, VectorIndex
 from assistant.offline import enforce_offline
 
 log = logging.getLogger(__name__)
@@ -24,14 +24,8 @@ COLLECTION = "chunks"
 REEMBED_COLLECTION = "chunks_reembed"
 
 
-@dataclass(frozen=True)
-class VectorHit:
-    chunk_id: str
-    similarity: float
-
-
-class VectorStore:
-    """Chunk vectors keyed by chunk id, with the owning document id as metadata."""
+class ChromaVectorStore:
+    """The ``VectorIndex`` of an embedded library: a chromadb collection on disk."""
 
     def __init__(self, path: Path, name: str = COLLECTION) -> None:
         enforce_offline()
@@ -39,6 +33,7 @@ class VectorStore:
         from chromadb.config import Settings as ChromaSettings
 
         path.mkdir(parents=True, exist_ok=True)
+        self._path = path
         self._client = chromadb.PersistentClient(
             path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         )
@@ -57,8 +52,15 @@ class VectorStore:
     def drop(self) -> None:
         self._client.delete_collection(self._collection.name)
 
-    def replace_with(self, other: VectorStore) -> None:
+    def staging(self) -> ChromaVectorStore:
+        """An empty collection beside this one (any left from an interrupted run is dropped)."""
+        ChromaVectorStore(self._path, REEMBED_COLLECTION).drop()
+        return ChromaVectorStore(self._path, REEMBED_COLLECTION)
+
+    def replace_with(self, other: VectorIndex) -> None:
         """Make ``other``'s vectors this store's: delete ours, rename theirs."""
+        if not isinstance(other, ChromaVectorStore):
+            raise TypeError("a Chroma library can only take vectors staged in Chroma")
         self._client.delete_collection(self._collection.name)
         other._collection.modify(name=COLLECTION)
         self._collection = other._collection

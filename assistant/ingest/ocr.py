@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from assistant.errors import QuireError
 from assistant.ingest.ocr_layout import TextBox, boxes_to_text
 from assistant.jobs import CancelToken, Progress
 from assistant.offline import enforce_offline
@@ -52,7 +53,7 @@ _engine_lock = threading.Lock()
 _run_lock = threading.Lock()
 
 
-class OcrUnavailable(RuntimeError):
+class OcrUnavailable(QuireError, RuntimeError):
     """The OCR engine cannot be built (its bundled model files are missing)."""
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.errors import QuireError
 
-class IngestError(Exception):
+
+class IngestError(QuireError):
     """A file could not be read; the message names the file and the reason."""
 
     def __init__(self, path: Path | str, reason: str) -> None:

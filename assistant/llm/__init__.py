@@ -4,13 +4,13 @@ Importing this package is cheap: llama-cpp-python is imported only when a model 
 warmed up.
 """
 
+from assistant.config import DEFAULT_MODEL, LLMSettings
 from assistant.llm.catalog import CATALOG, CatalogEntry, assemble, get_entry, is_assembled, model_path
 from assistant.llm.chat import ChatMessage, ChatModel, ChatTimings, ContextOverflowError
 from assistant.llm.errors import ModelError, ModelNotInstalledError
 from assistant.llm.gguf import GGUFInfo, read_gguf, validate_chat_model
 from assistant.llm.model import LlamaChatModel, choose_n_ctx
 from assistant.llm.registry import ModelInfo, add_model, list_models, remove_model, resolve_model
-from assistant.llm.settings import DEFAULT_MODEL, LLMSettings
 
 __all__ = [
     "CATALOG",

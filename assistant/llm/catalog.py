@@ -25,9 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.config import DEFAULT_MODEL
+from assistant.files import atomic_write_text, fsync_dir
 from assistant.jobs import CancelToken, Progress
 from assistant.llm.errors import ModelError, ModelNotInstalledError
-from assistant.llm.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
 
@@ -151,9 +152,7 @@ def _read_marker(target: Path) -> str | None:
 
 def _write_marker(target: Path, digest: str) -> None:
     marker = target.with_name(target.name + MARKER_SUFFIX)
-    tmp = marker.with_name(marker.name + ".tmp")
-    tmp.write_text(f"{digest}  {target.name}\n", encoding="ascii")
-    tmp.replace(marker)
+    atomic_write_text(marker, f"{digest}  {target.name}\n", encoding="ascii")
 
 
 def is_assembled(entry: CatalogEntry, models_dir: Path) -> bool:
@@ -214,16 +213,6 @@ def _remove_stale_temps(models_dir: Path, entry: CatalogEntry) -> None:
                 log.info("Removed stale partial model file %s", tmp)
         except OSError as exc:
             log.warning("Could not remove stale partial file %s: %s", tmp, exc)
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def assemble(
@@ -293,7 +282,7 @@ def assemble(
                 f"--force-reinstall {' '.join(entry.parts)}",
             )
         tmp.replace(target)
-        _fsync_dir(models_dir)
+        fsync_dir(models_dir)
         _write_marker(target, actual)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict, runtime_checkable
 
+from assistant.errors import QuireError
 from assistant.jobs import CancelToken
 
 
@@ -41,7 +42,7 @@ class ChatTimings:
         return max(self.prompt_tokens - self.prompt_eval_tokens, 0)
 
 
-class ContextOverflowError(ValueError):
+class ContextOverflowError(QuireError, ValueError):
     """The prompt plus the room asked for the answer does not fit in ``n_ctx``."""
 
     def __init__(self, prompt_tokens: int, max_tokens: int, n_ctx: int) -> None:
@@ -70,6 +71,10 @@ class ChatModel(Protocol):
     def last_timings(self) -> ChatTimings | None: ...
 
     def warm_up(self) -> None: ...
+
+    def close(self) -> None:
+        """Free the model's memory; ``warm_up`` may load it again."""
+        ...
 
     def tokenize(self, text: str) -> list[int]: ...
 

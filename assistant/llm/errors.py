@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.errors import QuireError
 
-class ModelError(Exception):
+
+class ModelError(QuireError):
     """A model file that cannot be used: missing, damaged, or not a chat model."""
 
     def __init__(self, path: Path | str, reason: str) -> None:

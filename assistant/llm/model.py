@@ -34,11 +34,11 @@ from typing import Any
 
 import psutil
 
+from assistant.config import LLMSettings
 from assistant.jobs import Cancelled, CancelToken
 from assistant.llm.chat import ChatMessage, ChatModel, ChatTimings, ContextOverflowError
 from assistant.llm.errors import ModelError
 from assistant.llm.gguf import GGUFInfo, validate_chat_model
-from assistant.llm.settings import LLMSettings
 
 __all__ = [
     "ChatMessage",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.files import atomic_write_json
 from assistant.jobs import CancelToken, Progress
 from assistant.llm.catalog import (
     CATALOG,
@@ -80,9 +81,7 @@ def load_user_models(models_dir: Path) -> dict[str, Path]:
 def _save_user_models(models_dir: Path, models: dict[str, Path]) -> None:
     models_dir.mkdir(parents=True, exist_ok=True)
     data = {"models": [{"name": n, "path": str(p)} for n, p in sorted(models.items())]}
-    tmp = models_dir / (REGISTRY_FILE + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    tmp.replace(models_dir / REGISTRY_FILE)
+    atomic_write_json(models_dir / REGISTRY_FILE, data)
 
 
 def _slug(text: str) -> str:

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from assistant.embed import Vectors
+from assistant.embed.base import Vectors
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")

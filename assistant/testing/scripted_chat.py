@@ -59,6 +59,7 @@ class ScriptedChatModel:
         self.delay_s = delay_s
         self.calls: list[ScriptedCall] = []
         self.warm_ups = 0
+        self.closes = 0  # lets tests assert that a replaced model was freed
         self._last_prompt = ""
         self._last_timings: ChatTimings | None = None
 
@@ -81,6 +82,9 @@ class ScriptedChatModel:
 
     def warm_up(self) -> None:
         self.warm_ups += 1
+
+    def close(self) -> None:
+        self.closes += 1
 
     def count_tokens(self, text: str) -> int:
         return len(text) // 4 + 1

@@ -11,7 +11,8 @@ import logging
 import time
 from collections.abc import Sequence
 
-from assistant.answer import Answer, Answerer, TokenCallback, Turn
+from assistant.answering.pipeline import Answerer
+from assistant.answering.types import Answer, TokenCallback, Turn
 from assistant.jobs import Cancelled, CancelToken
 from assistant.tools.builtin import ToolContext, builtin_registry
 from assistant.tools.loop import ANSWER, ToolLoop

@@ -13,15 +13,18 @@ here writes files or opens sockets.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.config import Settings
+from assistant.documents.extract import extract_facts
+from assistant.documents.summarize import summarize_document
+from assistant.errors import QuireError
 from assistant.index.library import Library
 from assistant.jobs import CancelToken, Progress
 from assistant.llm.chat import ChatModel
+from assistant.text import shorten
 from assistant.tools.arith import describe_difference, evaluate, parse_date
 from assistant.tools.registry import ToolError, ToolRegistry
 from assistant.tools.sandbox import resolve_document
@@ -40,19 +43,6 @@ class ToolContext:
     collection: str | None = None
     cancel: CancelToken | None = None
     progress: Progress = field(default_factory=lambda: Progress(stage="tool"))
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _engine_function(module: str, name: str) -> Callable[..., Any]:
-    """An engine entry point imported on first use, so a missing optional part is a clear error."""
-    try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-    except (ImportError, AttributeError) as exc:
-        raise ToolError(f"{name.replace('_', ' ')} is not available in this version of Quire") from exc
 
 
 def _json_ready(value: Any) -> Any:
@@ -90,7 +80,7 @@ def search_documents(
         raise ToolError(f"k must be between 1 and {MAX_HITS}")
     hits = ctx.library.search(query, k=k, collection=_collection(ctx, collection), neighbours=0)
     return [
-        {"document": h.document, "page": h.page, "path": h.path, "text": _clip(h.text, 400)} for h in hits
+        {"document": h.document, "page": h.page, "path": h.path, "text": shorten(h.text, 400)} for h in hits
     ]
 
 
@@ -105,7 +95,7 @@ def read_passage(ctx: ToolContext, document: str, page: int) -> dict[str, Any]:
     pages = ctx.library.registry.pages(doc.id)
     for item in pages:
         if item.number == page:
-            return {"document": doc.title, "page": page, "text": _clip(item.text, MAX_PASSAGE_CHARS)}
+            return {"document": doc.title, "page": page, "text": shorten(item.text, MAX_PASSAGE_CHARS)}
     last = max((p.number for p in pages), default=0)
     raise ToolError(f"{doc.title} has no page {page}; it has pages 1 to {last}")
 
@@ -129,7 +119,7 @@ def list_documents(ctx: ToolContext, collection: str | None = None) -> list[dict
     ]
 
 
-def summarize_document(
+def summarize_one_document(
     ctx: ToolContext, document: str, template: Literal["general", "contract", "medical"] = "general"
 ) -> dict[str, Any]:
     """Summarise a whole document in bullet points, each citing its pages.
@@ -139,18 +129,17 @@ def summarize_document(
         template: "contract" for agreements, "medical" for patient records, else "general".
     """
     doc = resolve_document(ctx.library, document)
-    summarize = _engine_function("assistant.summarize", "summarize_document")
     try:
-        summary = summarize(
+        summary = summarize_document(
             ctx.library, ctx.model, doc, template=template, progress=ctx.progress, cancel=ctx.cancel
         )
-    except ValueError as exc:  # the engine's own refusals (SummaryError) are worded for the user
+    except QuireError as exc:  # the engine's own refusals (SummaryError) are worded for the user
         raise ToolError(str(exc)) from exc
     bullets = [{"text": b.text, "pages": list(b.pages)} for b in summary.bullets]
     return {"document": doc.title, "path": doc.path, "template": template, "summary": bullets}
 
 
-def extract_facts(
+def extract_fact_table(
     ctx: ToolContext, documents: list[str], schema: Literal["contract", "medical"]
 ) -> dict[str, Any]:
     """Extract the same fields (parties, dates, medications...) from one or more documents as a table.
@@ -164,17 +153,17 @@ def extract_facts(
     if len(documents) > 50:
         raise ToolError("extract from at most 50 documents at a time")
     docs = [resolve_document(ctx.library, name) for name in documents]
-    extract = _engine_function("assistant.extract", "extract_facts")
     try:
-        extraction = extract(ctx.library, ctx.model, docs, schema, progress=ctx.progress, cancel=ctx.cancel)
-    except ValueError as exc:  # SchemaError and the like
+        extraction = extract_facts(
+            ctx.library, ctx.model, docs, schema, progress=ctx.progress, cancel=ctx.cancel
+        )
+    except QuireError as exc:  # SchemaError and the like
         raise ToolError(str(exc)) from exc
-    table = extraction.to_markdown() if hasattr(extraction, "to_markdown") else ""
     return {
         "schema": schema,
         "documents": [d.title for d in docs],
         "extraction": _json_ready(extraction),
-        "table": table,
+        "table": extraction.to_markdown(),
     }
 
 
@@ -200,15 +189,16 @@ def calculate(ctx: ToolContext, expression: str) -> dict[str, object]:
     return {"expression": expression, "value": evaluate(expression)}
 
 
-BUILTIN_TOOLS: tuple[Callable[..., Any], ...] = (
-    search_documents,
-    read_passage,
-    list_documents,
-    summarize_document,
-    extract_facts,
-    date_difference,
-    calculate,
-)
+# The name the model calls each tool by, and the function that runs it.
+BUILTIN_TOOLS: dict[str, Callable[..., Any]] = {
+    "search_documents": search_documents,
+    "read_passage": read_passage,
+    "list_documents": list_documents,
+    "summarize_document": summarize_one_document,
+    "extract_facts": extract_fact_table,
+    "date_difference": date_difference,
+    "calculate": calculate,
+}
 # Parameter descriptions above give no example values on purpose: the model copies examples.
 # Whose result is the reply itself: a 0.5B model retelling 20 cited bullets would only lose pages.
 DIRECT_TOOLS = frozenset({"list_documents", "summarize_document", "extract_facts"})
@@ -217,6 +207,6 @@ DIRECT_TOOLS = frozenset({"list_documents", "summarize_document", "extract_facts
 def builtin_registry(context: ToolContext) -> ToolRegistry:
     """A registry holding every built-in tool, bound to ``context``."""
     registry = ToolRegistry(context)
-    for function in BUILTIN_TOOLS:
-        registry.register(function, direct=function.__name__ in DIRECT_TOOLS)
+    for name, function in BUILTIN_TOOLS.items():
+        registry.register(function, name=name, direct=name in DIRECT_TOOLS)
     return registry

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union, get_args, get_origin
 
+from assistant.errors import QuireError
 from assistant.jobs import Cancelled
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ _SIMPLE: dict[type, str] = {str: "string", int: "integer", float: "number", bool
 _ARG_LINE = re.compile(r"^\s{0,8}(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
 
 
-class ToolError(Exception):
+class ToolError(QuireError):
     """A tool refused or failed in a way the user (and the model) should be told as is."""
 
 
@@ -120,10 +121,18 @@ def type_schema(annotation: Any) -> tuple[JsonSchema, bool]:
 
 
 def derive_tool(
-    function: Callable[..., Any], context_type: type | None = None, *, direct: bool = False
+    function: Callable[..., Any],
+    context_type: type | None = None,
+    *,
+    name: str | None = None,
+    direct: bool = False,
 ) -> Tool:
-    """A Tool from a typed, documented function (``TypeError`` when it cannot be described)."""
-    name = function.__name__
+    """A Tool from a typed, documented function (``TypeError`` when it cannot be described).
+
+    ``name`` is what the model calls the tool (default: the function's name), so a tool's
+    function never has to shadow the engine function it wraps.
+    """
+    name = name or function.__name__
     description, arg_docs = _describe(function.__doc__)
     if not description:
         raise TypeError(f"tool {name} needs a docstring: its first paragraph is what the model reads")
@@ -186,9 +195,11 @@ class ToolRegistry:
     context: Any = None
     tools: dict[str, Tool] = field(default_factory=dict)
 
-    def register(self, function: Callable[..., Any], *, direct: bool = False) -> Tool:
+    def register(
+        self, function: Callable[..., Any], *, name: str | None = None, direct: bool = False
+    ) -> Tool:
         context_type = None if self.context is None else type(self.context)
-        tool = derive_tool(function, context_type, direct=direct)
+        tool = derive_tool(function, context_type, name=name, direct=direct)
         if tool.name in self.tools:
             raise ValueError(f"a tool named {tool.name} is already registered")
         self.tools[tool.name] = tool

@@ -2,7 +2,7 @@
 
 The library is real (SQLite, chromadb, the indexer, retrieval); only the embedder
 (``HashEmbedder``) and the chat model (``ScriptedChatModel``) are fakes, injected through
-``EngineFactories`` exactly as the app injects the real ones.
+the session's ``Parts`` exactly as the app gets the real ones.
 """
 
 from __future__ import annotations
@@ -10,18 +10,22 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from assistant.config import Settings
-from assistant.engine import open_library
+from assistant.index.indexer import IndexReport
+from assistant.jobs import JobState
 from assistant.llm.chat import ChatMessage
+from assistant.session.parts import Parts
 from assistant.testing.fake_embedder import HashEmbedder
 from assistant.testing.scripted_chat import ScriptedChatModel
-from ui.engine_bridge import EngineBridge, EngineFactories
+from ui.engine_bridge import EngineBridge
 from ui.main_window import MainWindow
+from ui.operations import INDEX
 
 _PASSAGE = re.compile(r'<passage n="(\d+)"[^>]*>(.*?)</passage>', re.DOTALL)
 
@@ -50,12 +54,12 @@ def cite_passage_with(keyword: str, sentence: str) -> Callable[[list[ChatMessage
 
 
 class ModelSlot:
-    """Holds the chat model the next engine will load (set it before ``make_window``)."""
+    """Holds the chat model the engine loads next (set it before ``make_window`` or a model switch)."""
 
     def __init__(self) -> None:
-        self.model: object = ScriptedChatModel(cite_passage_with("cure", "The tenant has fifteen days."))
+        self.model = ScriptedChatModel(cite_passage_with("cure", "The tenant has fifteen days."))
 
-    def factory(self, settings: Settings) -> object:
+    def factory(self, settings: Settings, name: str | None = None) -> ScriptedChatModel:
         return self.model
 
 
@@ -72,29 +76,26 @@ def settings(quire_home: Path) -> Settings:
 
 
 @pytest.fixture
-def fake_factories(model_slot: ModelSlot) -> EngineFactories:
-    return EngineFactories(
-        library=lambda s: open_library(s, HashEmbedder()),
-        chat_model=model_slot.factory,  # type: ignore[arg-type]
-    )
+def fake_parts(model_slot: ModelSlot) -> Parts:
+    return Parts(embedder=lambda s: HashEmbedder(), chat_model=model_slot.factory)
 
 
 WindowMaker = Callable[..., MainWindow]
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, settings: Settings, fake_factories: EngineFactories) -> Iterator[WindowMaker]:
+def make_window(qtbot: QtBot, settings: Settings, fake_parts: Parts) -> Iterator[WindowMaker]:
     """Builds a warmed-up window; every bridge is shut down at the end of the test."""
     bridges: list[EngineBridge] = []
 
-    def make(factories: EngineFactories | None = None, timeout: int = 20_000) -> MainWindow:
-        bridge = EngineBridge(settings, factories or fake_factories)
+    def make(parts: Parts | None = None, timeout: int = 20_000) -> MainWindow:
+        bridge = EngineBridge(settings, parts or fake_parts)
         bridges.append(bridge)
         window = MainWindow(settings, bridge)
         qtbot.addWidget(window)
         window.show()
-        with qtbot.waitSignals([bridge.models_ready, bridge.library_changed], timeout=timeout):
-            bridge.warm_up()
+        with qtbot.waitSignals([bridge.model_loaded, bridge.library_changed], timeout=timeout):
+            window.start()
         return window
 
     yield make
@@ -102,7 +103,20 @@ def make_window(qtbot: QtBot, settings: Settings, fake_factories: EngineFactorie
         bridge.shutdown()
 
 
-def add_and_wait(qtbot: QtBot, window: MainWindow, paths: list[Path], timeout: int = 30_000) -> object:
-    with qtbot.waitSignal(window.bridge.indexing_finished, timeout=timeout) as blocker:
-        window.add_paths(paths)
-    return blocker.args[0]
+@contextmanager
+def job_done(qtbot: QtBot, bridge: EngineBridge, group: str, timeout: int = 20_000) -> Iterator[None]:
+    """Runs the block, then waits until the last job of ``group`` has ended (however it ended)."""
+    with qtbot.waitSignal(
+        bridge.busy_changed,
+        timeout=timeout,
+        check_params_cb=lambda name, busy: name == group and not busy,
+    ):
+        yield
+
+
+def add_and_wait(qtbot: QtBot, window: MainWindow, paths: list[Path], timeout: int = 30_000) -> IndexReport:
+    with job_done(qtbot, window.bridge, INDEX, timeout):
+        job = window.add_paths(paths)
+    assert job.state is JobState.DONE, job.error
+    assert job.result is not None
+    return job.result

@@ -11,12 +11,13 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
-from assistant.doc_prompts import EXTRACT_SYSTEM, SUMMARY_SYSTEM
+from assistant.documents.prompts import EXTRACT_SYSTEM, SUMMARY_SYSTEM
 from assistant.llm.chat import ChatMessage
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.scripted_chat import ScriptedChatModel
-from tests.gui.conftest import LEASE_PAGES, ModelSlot, WindowMaker, add_and_wait, cite_passage_with
+from tests.gui.conftest import LEASE_PAGES, ModelSlot, WindowMaker, add_and_wait, cite_passage_with, job_done
 from ui.main_window import MainWindow
+from ui.operations import ANSWER, TASK
 from ui.results_view import ResultsDialog
 
 pytestmark = [
@@ -58,7 +59,7 @@ def _lease_id(window: MainWindow) -> str:
 
 
 def _finish(qtbot: QtBot, window: MainWindow, start: object) -> ResultsDialog:
-    with qtbot.waitSignal(window.bridge.task_finished, timeout=30_000):
+    with job_done(qtbot, window.bridge, TASK, 30_000):
         dialog = start()  # type: ignore[operator]
     assert isinstance(dialog, ResultsDialog)
     return dialog
@@ -106,11 +107,12 @@ def test_bad_schema_file_is_reported_in_the_dialog(
     window = lease_window
     schema = tmp_path / "fields.json"
     schema.write_text("{not json", encoding="utf-8")
-    with qtbot.waitSignal(window.bridge.engine_failed, timeout=20_000) as blocker:
+    with job_done(qtbot, window.bridge, TASK):
         dialog = window.extract([_lease_id(window)], str(schema))
-    assert blocker.args[0] == "Extracting" and "fields.json" in blocker.args[1]
+    shown = window.statusBar().currentMessage()
+    assert shown.startswith("Extracting failed") and "fields.json" in shown
     assert dialog is not None and "fields.json" in dialog.status.text()
-    assert not window.bridge.working
+    assert not window.bridge.busy(TASK)
     # the failure ended the run: a new one may start
     assert _finish(qtbot, window, lambda: window.extract([_lease_id(window)], "contract")).table is not None
 
@@ -121,11 +123,10 @@ def test_stop_ends_a_summary_and_keeps_nothing(
     model_slot.model = ScriptedChatModel(document_reply, delay_s=0.05)
     window = make_window()
     add_and_wait(qtbot, window, [write_text_pdf(tmp_path / "lease.pdf", LEASE_PAGES, title="Lease")])
-    with qtbot.waitSignal(window.bridge.task_finished, timeout=30_000) as blocker:
+    with job_done(qtbot, window.bridge, TASK, 30_000):
         dialog = window.summarize(_lease_id(window), "general")
         assert dialog is not None
         qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
-    assert blocker.args[0].table is None
     assert "stopped" in dialog.status.text() and dialog.table is None
     assert not dialog.csv_button.isEnabled()
 
@@ -134,7 +135,7 @@ def test_summary_asked_in_the_chat_shows_a_table(qtbot: QtBot, lease_window: Mai
     window = lease_window
     chat = window.chat_pane
     chat.question.setPlainText("Summarise the lease")
-    with qtbot.waitSignal(window.bridge.answer_finished, timeout=30_000):
+    with job_done(qtbot, window.bridge, ANSWER, 30_000):
         qtbot.keyClick(chat.question, Qt.Key.Key_Return)
     html = chat.transcript.toHtml()
     assert "Summary of Lease" in chat.transcript.toPlainText()

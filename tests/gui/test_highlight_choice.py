@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.answering.types import Answer
 from ui.answer_html import resolve_link
 from ui.viewer_pane import pdf_line_to_highlight
 
@@ -35,5 +36,5 @@ def test_a_citation_link_carries_the_sentence_that_cites_it() -> None:
             {"n": 2, "path": "/a.pdf", "document": "A", "page": 2, "text": "deposit"},
         ],
     }
-    target = resolve_link("quire-cite:0/2", [{"question": "q", "details": details}])
+    target = resolve_link("quire-cite:0/2", [Answer.from_json("q", details)])
     assert target is not None and target.page == 2 and target.focus == "The deposit is 24,000 pounds [2]."

@@ -9,6 +9,9 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
+from assistant.errors import QuireError
+from assistant.jobs import JobState
+from assistant.llm.chat import ChatMessage
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.scripted_chat import ScriptedChatModel
 from tests.gui.conftest import (
@@ -18,9 +21,11 @@ from tests.gui.conftest import (
     WindowMaker,
     add_and_wait,
     cite_passage_with,
+    job_done,
 )
 from ui.dialogs import SettingsDialog
 from ui.main_window import MainWindow
+from ui.operations import ANSWER, CONVERSATIONS, MODELS, PAGES, SEARCH
 
 # The offscreen platform plugin has no window system to pass size hints or raise() to.
 pytestmark = [
@@ -36,7 +41,7 @@ def _lease(tmp_path: Path) -> Path:
 def _ask(qtbot: QtBot, window: MainWindow, question: str, timeout: int = 20_000) -> None:
     chat = window.chat_pane
     chat.question.setPlainText(question)
-    with qtbot.waitSignal(window.bridge.answer_finished, timeout=timeout):
+    with job_done(qtbot, window.bridge, ANSWER, timeout):
         qtbot.keyClick(chat.question, Qt.Key.Key_Return)
 
 
@@ -51,7 +56,7 @@ def test_first_run_shows_welcome_and_loaded_model(make_window: WindowMaker) -> N
 def test_add_pdf_ask_and_open_cited_page(qtbot: QtBot, make_window: WindowMaker, tmp_path: Path) -> None:
     window = make_window()
     report = add_and_wait(qtbot, window, [_lease(tmp_path)])
-    assert report.added == 1 and not report.failed  # type: ignore[attr-defined]
+    assert report.added == 1 and not report.failed
     item = window.library_pane.item_for(str(tmp_path / "lease.pdf"))
     assert item is not None and item.text(1) == "Indexed"
     assert window.center.currentWidget() is window.chat_pane
@@ -84,7 +89,7 @@ def test_text_document_citation_scrolls_to_passage(
     window = make_window()
     add_and_wait(qtbot, window, [note])
     _ask(qtbot, window, "How large is the security deposit?")
-    with qtbot.waitSignal(window.bridge.pages_loaded, timeout=10_000):
+    with job_done(qtbot, window.bridge, PAGES, 10_000):
         window.chat_pane.transcript.anchorClicked.emit(QUrl("quire-cite:0/1"))
     viewer = window.viewer
     assert viewer.stack.currentWidget() is viewer.text_view
@@ -102,14 +107,14 @@ def test_escape_stops_answer_in_flight(
     add_and_wait(qtbot, window, [_lease(tmp_path)])
     chat = window.chat_pane
     chat.question.setPlainText(LATE_QUESTION)
-    with qtbot.waitSignal(window.bridge.answer_finished, timeout=20_000) as blocker:
+    with job_done(qtbot, window.bridge, ANSWER):
         qtbot.keyClick(chat.question, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: "fifteen" in chat.transcript.toPlainText(), timeout=10_000)
         assert chat.stop_button.isEnabled()
         qtbot.keyClick(chat.question, Qt.Key.Key_Escape)
-    details = blocker.args[0].details
-    assert details["cancelled"] is True
-    assert len(details["answer"]) < len(long_reply) / 2
+    answer = chat.turns[-1]
+    assert answer.cancelled is True
+    assert len(answer.answer) < len(long_reply) / 2
     assert not chat.stop_button.isEnabled()
     assert "Stopped before the answer was complete" in chat.transcript.toPlainText()
 
@@ -141,7 +146,7 @@ def test_corrupt_file_shows_its_error(qtbot: QtBot, make_window: WindowMaker, tm
     broken.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
     window = make_window()
     report = add_and_wait(qtbot, window, [broken])
-    assert report.failed  # type: ignore[attr-defined]
+    assert report.failed
     item = window.library_pane.item_for(str(broken))
     assert item is not None
     assert item.text(1).startswith("Failed: ")
@@ -160,7 +165,7 @@ def test_conversation_survives_restart(qtbot: QtBot, make_window: WindowMaker, t
     assert again.conversations.count() == 1
     item = again.conversations.item(0)
     assert item is not None and "cure a late payment" in item.text()
-    with qtbot.waitSignal(again.bridge.conversation_loaded, timeout=10_000):
+    with job_done(qtbot, again.bridge, CONVERSATIONS, 10_000):
         again.conversations.itemClicked.emit(item)
     transcript = again.chat_pane.transcript
     assert LATE_QUESTION in transcript.toPlainText()
@@ -181,7 +186,7 @@ def test_search_dialog_opens_result_in_viewer(qtbot: QtBot, make_window: WindowM
     add_and_wait(qtbot, window, [_lease(tmp_path)])
     dialog = window.open_search()
     dialog.query.setText("security deposit thirty days")
-    with qtbot.waitSignal(window.bridge.search_finished, timeout=10_000):
+    with job_done(qtbot, window.bridge, SEARCH, 10_000):
         qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
     assert dialog.results.count() >= 1
     first = dialog.results.item(0)
@@ -192,13 +197,13 @@ def test_search_dialog_opens_result_in_viewer(qtbot: QtBot, make_window: WindowM
 
 def test_settings_dialog_saves_typed_settings(qtbot: QtBot, make_window: WindowMaker) -> None:
     window = make_window()
-    with qtbot.waitSignal(window.bridge.models_listed, timeout=10_000):
+    with job_done(qtbot, window.bridge, MODELS, 10_000):
         dialog = window.open_settings()
     assert dialog.model.count() >= 1
     dialog.answer_tokens.setValue(512)
     dialog.threads.setValue(2)
     dialog.model.setCurrentIndex(max(dialog.model.findData(window.settings.llm.model), 0))
-    with qtbot.waitSignal(window.bridge.models_ready, timeout=10_000):
+    with qtbot.waitSignal(window.bridge.model_loaded, timeout=10_000):
         dialog._save()
     from assistant.config import Settings
 
@@ -210,7 +215,7 @@ def test_library_location_is_saved_for_the_next_start(
     qtbot: QtBot, make_window: WindowMaker, tmp_path: Path
 ) -> None:
     window = make_window()
-    with qtbot.waitSignal(window.bridge.models_listed, timeout=10_000):
+    with job_done(qtbot, window.bridge, MODELS, 10_000):
         dialog = window.open_settings()
     assert dialog.location.text() == str(window.settings.home / "library")
     assert not dialog.set_library_location(tmp_path / "missing")
@@ -233,8 +238,92 @@ def test_model_ready_is_announced_once_with_the_bridge_state_set(
 ) -> None:
     window = make_window()
     seen: list[bool] = []
-    window.bridge.models_ready.connect(lambda _name: seen.append(window.bridge.model_ready))
-    with qtbot.waitSignal(window.bridge.models_ready, timeout=10_000):
-        window.bridge.reload_model(window.settings)
+    window.bridge.model_loaded.connect(lambda _name: seen.append(window.bridge.model_ready))
+    with qtbot.waitSignal(window.bridge.model_loaded, timeout=10_000):
+        window.bridge.load_model(window.settings)
     qtbot.wait(200)  # a second, early announcement would have arrived by now
     assert seen == [True]
+
+
+def test_a_second_question_cancels_the_first(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
+) -> None:
+    long_answer = "The tenant has fifteen days. " + "More words follow here. " * 200
+    deposit = cite_passage_with("deposit", "The deposit is 24,000 pounds.")
+
+    def reply(messages: list[ChatMessage]) -> str:
+        request = messages[-1]["content"]
+        if "<passage" not in request:
+            return ""  # the follow-up's rewrite for the search: none, it is searched as asked
+        if LATE_QUESTION in request:
+            return json.dumps({"passage": 1, "answer": long_answer})
+        return deposit(messages)
+
+    model_slot.model = ScriptedChatModel(reply, delay_s=0.02)
+    window = make_window()
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    chat = window.chat_pane
+    tokens: list[str] = []
+    window.bridge.token_received.connect(tokens.append)
+    chat.question.setPlainText(LATE_QUESTION)
+    with job_done(qtbot, window.bridge, ANSWER, 30_000):
+        qtbot.keyClick(chat.question, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "fifteen" in chat.transcript.toPlainText(), timeout=10_000)
+        chat.question.setPlainText("How large is the security deposit?")
+        qtbot.keyClick(chat.question, Qt.Key.Key_Return)
+        tokens.clear()  # the first question is cancelled now: none of its words may follow
+        assert window.bridge.busy(ANSWER) and chat.stop_button.isEnabled()
+    first, second = chat.turns
+    assert first.cancelled and len(first.answer) < len(long_answer) / 2
+    assert not second.cancelled and "24,000 pounds" in second.answer
+    assert "More words" not in "".join(tokens)  # the first answer stopped writing into the second
+    text = chat.transcript.toPlainText()
+    assert "Stopped before the answer was complete" in text and "24,000 pounds" in text
+    assert not chat.stop_button.isEnabled() and not chat.streaming
+    assert window.conversations.count() == 1  # both asked in one conversation
+
+
+def test_a_failure_ends_the_busy_state_of_its_group(
+    qtbot: QtBot, make_window: WindowMaker, caplog: pytest.LogCaptureFixture
+) -> None:
+    window = make_window()
+    bridge = window.bridge
+    busy: list[tuple[str, bool]] = []
+    bridge.busy_changed.connect(lambda group, state: busy.append((group, state)))
+    failures: list[str] = []
+
+    def locked(session: object, job: object) -> None:
+        raise QuireError("The shelf is locked: unlock it in Settings.")
+
+    def buggy(session: object, job: object) -> None:
+        raise KeyError("shelf")
+
+    with job_done(qtbot, bridge, "shelf"):
+        job = bridge.run(locked, group="shelf", what="Opening the shelf", failure=failures.append)
+        assert bridge.busy("shelf")
+    assert not bridge.busy("shelf") and busy == [("shelf", True), ("shelf", False)]
+    assert job.state is JobState.FAILED and failures == ["The shelf is locked: unlock it in Settings."]
+
+    with job_done(qtbot, bridge, "shelf"):
+        bridge.run(buggy, group="shelf", what="Opening the shelf", failure=failures.append)
+    assert not bridge.busy("shelf")
+    assert "(opening the shelf)" in failures[1] and "KeyError" not in failures[1]
+    assert str(window.settings.log_dir) in failures[1]  # where to look, instead of the traceback
+    logged = [r for r in caplog.records if "Opening the shelf failed unexpectedly" in r.getMessage()]
+    assert logged and logged[0].exc_info is not None  # the bug's traceback is in the log
+
+
+def test_switching_the_model_in_settings_frees_the_old_one(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot
+) -> None:
+    window = make_window()
+    old = model_slot.model
+    model_slot.model = ScriptedChatModel(["unused"], name="other-model")
+    with job_done(qtbot, window.bridge, MODELS, 10_000):
+        dialog = window.open_settings()
+    dialog.model.setCurrentIndex(max(dialog.model.findData(window.settings.llm.model), 0))
+    dialog.answer_tokens.setValue(256)  # any change of the model settings loads the model again
+    with qtbot.waitSignal(window.bridge.model_loaded, timeout=10_000) as blocker:
+        dialog._save()
+    assert blocker.args == ["other-model"] and "other-model" in window.model_label.text()
+    assert old.closes == 1 and model_slot.model.closes == 0

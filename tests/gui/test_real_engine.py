@@ -14,13 +14,13 @@ import pytest
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
-from assistant.config import Settings
+from assistant.config import DEFAULT_MODEL, Settings
 from assistant.llm.catalog import assemble, get_entry
 from assistant.llm.errors import ModelNotInstalledError
-from assistant.llm.settings import DEFAULT_MODEL
+from assistant.session.parts import Parts
 from assistant.testing.documents import write_text_pdf
-from tests.gui.conftest import LATE_QUESTION, LEASE_PAGES, WindowMaker, add_and_wait
-from ui.engine_bridge import EngineFactories
+from tests.gui.conftest import LATE_QUESTION, LEASE_PAGES, WindowMaker, add_and_wait, job_done
+from ui.operations import ANSWER
 
 pytestmark = [
     pytest.mark.gui,
@@ -57,26 +57,26 @@ def real_settings(settings: Settings, real_models_dir: Path) -> Settings:
 def test_add_pdf_ask_and_open_citation_with_real_models(
     qtbot: QtBot, make_window: WindowMaker, real_settings: Settings, tmp_path: Path
 ) -> None:
-    window = make_window(EngineFactories(), timeout=240_000)
+    window = make_window(Parts(), timeout=240_000)
     assert window.bridge.model_ready
     assert DEFAULT_MODEL in window.model_label.text()
     pdf = write_text_pdf(tmp_path / "lease.pdf", LEASE_PAGES, title="Lease")
     report = add_and_wait(qtbot, window, [pdf], timeout=120_000)
-    assert report.added == 1  # type: ignore[attr-defined]
+    assert report.added == 1
 
     chat = window.chat_pane
     chat.question.setPlainText(LATE_QUESTION)
     tokens: list[str] = []
     window.bridge.token_received.connect(tokens.append)
-    with qtbot.waitSignal(window.bridge.answer_finished, timeout=180_000) as blocker:
+    with job_done(qtbot, window.bridge, ANSWER, 180_000):
         chat.submit()
-    details = blocker.args[0].details
-    assert details["found"], details
-    assert details["citations"], details
-    assert details["verified"], details  # the cited passage contains what the answer says
+    answer = chat.turns[-1]
+    assert answer.found, answer
+    assert answer.citations, answer
+    assert answer.verified, answer  # the cited passage contains what the answer says
     assert tokens, "the answer was not streamed"
     assert "quire-cite:0/" in chat.transcript.toHtml()
 
-    first = details["citations"][0]
-    chat.transcript.anchorClicked.emit(QUrl(f"quire-cite:0/{first['n']}"))
-    assert window.viewer.current_pdf_page == first["page"] == 2
+    first = answer.citations[0]
+    chat.transcript.anchorClicked.emit(QUrl(f"quire-cite:0/{first.n}"))
+    assert window.viewer.current_pdf_page == first.page == 2

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import ModelEmbedder, make_embedder
+from assistant.config import DEFAULT_MODEL
+from assistant.embed.factory import ModelEmbedder, make_embedder
 from assistant.llm.catalog import assemble, get_entry, is_assembled, model_path
 from assistant.llm.model import LlamaChatModel
-from assistant.llm.settings import DEFAULT_MODEL
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering.pipeline import Answerer
+from assistant.answering.prompts import NOT_FOUND_MESSAGE
 from assistant.cli import main
 from assistant.config import Settings
-from assistant.embed import ModelEmbedder
+from assistant.embed.factory import ModelEmbedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.jobs import CancelToken
 from assistant.llm.model import LlamaChatModel
 from assistant.llm.registry import REGISTRY_FILE
-from assistant.prompts import NOT_FOUND_MESSAGE
 from assistant.testing.documents import write_text_pdf
 
 pytestmark = pytest.mark.integration
@@ -170,7 +170,7 @@ def test_chat_streams_answers_and_keeps_the_conversation(
 ) -> None:
     import io
 
-    from assistant.history import ConversationStore
+    from assistant.session.conversations import ConversationStore
 
     monkeypatch.setenv("QUIRE_MODELS", str(models_dir))
     home = tmp_path / "home"

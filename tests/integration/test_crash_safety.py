@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.index.registry import Status
-from assistant.retrieve import SearchMode
+from assistant.index.retrieve import SearchMode
 from assistant.testing.fake_embedder import HashEmbedder
 
 pytestmark = pytest.mark.integration

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.grounding import supported
 from assistant.config import Settings
-from assistant.doc_prompts import supported
-from assistant.embed import ModelEmbedder
-from assistant.extract import extract_facts
+from assistant.documents.extract import extract_facts
+from assistant.documents.summarize import summarize_document
+from assistant.embed.factory import ModelEmbedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.llm.model import LlamaChatModel
-from assistant.summarize import summarize_document
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.long_documents import long_contract, short_contract
 

@@ -13,14 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import embed_export
-from assistant.embed import (
-    EmbedderUnavailableError,
-    ModelEmbedder,
-    bundled_model_dir,
-    make_embedder,
-)
-from assistant.embed_export import ensure_onnx_export, quantization_config_name
+from assistant.embed import export as embed_export
+from assistant.embed.base import EmbedderUnavailableError
+from assistant.embed.export import ensure_onnx_export, quantization_config_name
+from assistant.embed.factory import ModelEmbedder, make_embedder
+from assistant.embed.model_info import bundled_model_dir
 
 pytestmark = pytest.mark.integration
 
@@ -229,7 +226,7 @@ def test_runtime_path_never_imports_torch_nor_writes_home(
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from assistant.embed_onnx import OnnxEmbedder\n"
+        "from assistant.embed.onnx_backend import OnnxEmbedder\n"
         f"e = OnnxEmbedder(Path({str(folder)!r}))\n"
         "e.warm_up()\n"
         "assert e.embed(['hello world']).shape == (1, 384)\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config import DEFAULT_MODEL, LLMSettings
 from assistant.jobs import Cancelled, CancelToken
 from assistant.llm.catalog import assemble, get_entry, is_assembled
 from assistant.llm.chat import ChatMessage, ContextOverflowError
@@ -23,7 +24,6 @@ from assistant.llm.errors import ModelError
 from assistant.llm.gguf import validate_chat_model
 from assistant.llm.model import LlamaChatModel
 from assistant.llm.registry import list_models
-from assistant.llm.settings import DEFAULT_MODEL, LLMSettings
 
 pytestmark = pytest.mark.integration
 
@@ -119,27 +119,37 @@ def _cancel_after(cancel: CancelToken, delay_s: float) -> list[float]:
     return fired
 
 
-def test_cancel_during_decoding_stops_within_a_second(model: LlamaChatModel) -> None:
+def test_cancel_during_decoding_delivers_no_further_token(model: LlamaChatModel) -> None:
+    """Counted in tokens, not seconds, so a busy machine cannot fail it: once the user
+    stops, the stream ends at once and nothing more reaches the screen."""
     cancel = CancelToken()
     messages = [system("You write long essays."), user("Write a long essay about the history of paper.")]
-    fired: list[float] | None = None
+    before: list[str] = []
+    after: list[str] = []
     with pytest.raises(Cancelled):
-        for _piece in model.stream_chat(messages, max_tokens=400, temperature=0.1, cancel=cancel):
-            if fired is None:
-                fired = _cancel_after(cancel, 0.2)
-    assert fired and time.perf_counter() - fired[0] < 1.0
-    assert model.last_timings is not None and model.last_timings.cancelled
+        for piece in model.stream_chat(messages, max_tokens=400, temperature=0.1, cancel=cancel):
+            (after if cancel.cancelled else before).append(piece)
+            if len(before) == 5:
+                cancel.cancel()
+    assert len(before) == 5 and after == []
+    timings = model.last_timings
+    assert timings is not None and timings.cancelled and timings.finish_reason == "cancelled"
+    assert timings.completion_tokens <= len(before) + 1  # decoding stopped: not 400 tokens
 
 
-def test_cancel_during_prompt_reading_stops_within_a_second(model: LlamaChatModel) -> None:
-    """A long prompt takes seconds to read on a laptop; a new question must not wait for it."""
+def test_cancel_during_prompt_reading_stops_before_the_prompt_is_read(model: LlamaChatModel) -> None:
+    """A long prompt takes seconds to read on a laptop; a new question must not wait for it.
+
+    Counted in tokens: llama.cpp stopped part-way through the prompt and wrote nothing.
+    """
     cancel = CancelToken()
     messages = [system(passages("cancelled", 60)), user("List every unit and its term, one per line.")]
-    fired = _cancel_after(cancel, 0.3)
+    _cancel_after(cancel, 0.3)
     with pytest.raises(Cancelled):
         model.chat(messages, max_tokens=512, temperature=0.1, cancel=cancel)
-    assert fired and time.perf_counter() - fired[0] < 1.0
-    assert model.last_timings is not None and model.last_timings.cancelled
+    timings = model.last_timings
+    assert timings is not None and timings.cancelled and timings.completion_tokens == 0
+    assert timings.prompt_eval_tokens < timings.prompt_tokens
     # The model still answers normally after an aborted decode.
     assert model.chat([user("Say yes.")], max_tokens=4, temperature=0.1).strip()
 

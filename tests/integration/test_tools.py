@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering.pipeline import Answerer
 from assistant.config import Settings
-from assistant.embed import ModelEmbedder
+from assistant.embed.factory import ModelEmbedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.llm.model import LlamaChatModel

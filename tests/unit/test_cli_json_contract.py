@@ -23,14 +23,24 @@ from assistant import cli
 from assistant.llm.chat import ChatMessage
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.long_documents import long_contract, short_contract
-from assistant import engine
-from assistant.testing.fake_embedder import HashEmbedder
+from assistant.testing.parts import fake_parts
 from assistant.testing.scripted_chat import ScriptedChatModel
 from tests.unit.documents.conftest import copy_facts
 from tests.unit.documents.test_extract import fill
 
 RECORD = Path(__file__).resolve().parents[1] / "data" / "cli_json_contract.json"
-VOLATILE = {"id", "doc_id", "chunk_id", "seconds", "time", "retrieval_ms", "ttft_ms", "tokens_per_s", "total_ms", "ms"}
+VOLATILE = {
+    "id",
+    "doc_id",
+    "chunk_id",
+    "seconds",
+    "time",
+    "retrieval_ms",
+    "ttft_ms",
+    "tokens_per_s",
+    "total_ms",
+    "ms",
+}
 # `models --json` also describes this machine's models folder (what is assembled, its size).
 MACHINE = {"path", "size", "installed", "status", "quantization", "context_length"}
 _PASSAGE = re.compile(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', re.DOTALL)
@@ -52,7 +62,9 @@ def scripted_reply(messages: list[ChatMessage]) -> str:
 
 def normalise(value: Any, root: str, volatile: set[str] = VOLATILE) -> Any:
     if isinstance(value, dict):
-        return {k: ("<volatile>" if k in volatile else normalise(v, root, volatile)) for k, v in value.items()}
+        return {
+            k: ("<volatile>" if k in volatile else normalise(v, root, volatile)) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [normalise(v, root, volatile) for v in value]
     if isinstance(value, str) and root:
@@ -97,10 +109,11 @@ COMMANDS: list[list[str]] = [
 
 
 def run_all(home: Path, docs: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    parts = fake_parts(ScriptedChatModel(scripted_reply))
     outputs = []
     for command in COMMANDS:
         argv = [part.format(docs=docs) for part in command]
-        code = cli.main(["--home", str(home), *argv])
+        code = cli.main(["--home", str(home), *argv], parts=parts)
         out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         if command[0] == "models":
             out = normalise(out, "", VOLATILE | MACHINE)
@@ -113,11 +126,7 @@ def test_every_json_output_matches_the_recorded_contract(
     docs: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    model = ScriptedChatModel(scripted_reply)
-    monkeypatch.setattr(engine, "build_chat_model", lambda settings, name=None: model)
-    monkeypatch.setattr(engine, "build_embedder", lambda settings: HashEmbedder())
     got = normalise(run_all(quire_home, docs, capsys), str(tmp_path))
     if os.environ.get("QUIRE_RECORD_CONTRACT") == "1":
         RECORD.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

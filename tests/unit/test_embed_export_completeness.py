@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assistant.embed_export import MANIFEST, _is_complete
+from assistant.embed.export import MANIFEST, _is_complete
 
 
 def _export(folder: Path, files: dict[str, str]) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.embed import Embedder
+from assistant.embed.base import Embedder
 from assistant.testing.fake_embedder import HashEmbedder
 
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from assistant.history import ConversationStore
+from assistant.session.conversations import ConversationStore
 
 
 def test_conversations_persist_across_reopen(tmp_path: Path) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
-from assistant.result_table import NOT_STATED, answer_table, extraction_table, summary_table
+from assistant.answering.types import Answer
+from assistant.documents.tables import NOT_STATED, answer_table, extraction_table, summary_table
 
 SUMMARY = {
     "document": "Lease",
@@ -64,12 +66,24 @@ def test_cells_without_a_page_have_no_link() -> None:
     assert table.rows[0][2].pages == () and table.rows[1][1].pages == ()
 
 
+def _reply(tool_result: dict[str, Any] | None) -> Answer:
+    return Answer("q", "a reply", True, "scripted", tool_result=tool_result)
+
+
 def test_answer_table_only_for_summary_and_extraction_replies() -> None:
-    summary = answer_table({"tool_result": {"tool": "summarize_document", "value": SUMMARY}})
+    summary = answer_table(_reply({"tool": "summarize_document", "value": SUMMARY}))
     assert summary is not None and len(summary.rows) == 2
     extraction = answer_table(
-        {"tool_result": {"tool": "extract_facts", "value": {"extraction": EXTRACTION, "table": ""}}}
+        _reply({"tool": "extract_facts", "value": {"extraction": EXTRACTION, "table": ""}})
     )
     assert extraction is not None and extraction.columns == ["document", "parties", "term"]
-    assert answer_table({"tool_result": {"tool": "calculate", "value": {"value": 4}}}) is None
-    assert answer_table({"answer": "plain", "tool_result": None}) is None
+    assert answer_table(_reply({"tool": "calculate", "value": {"value": 4}})) is None
+    assert answer_table(_reply(None)) is None
+
+
+def test_a_stored_table_reply_reads_back_as_the_same_table() -> None:
+    """A summary reply stored in a conversation renders the same table after a restart."""
+    reply = _reply({"tool": "summarize_document", "value": SUMMARY})
+    restored = Answer.from_json("q", reply.to_json())
+    assert restored.to_json() == reply.to_json()
+    assert answer_table(restored) == answer_table(reply)

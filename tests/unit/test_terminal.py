@@ -7,8 +7,8 @@ import signal
 
 import pytest
 
+from assistant.cli.terminal import interruptible
 from assistant.jobs import Cancelled
-from assistant.terminal import interruptible
 
 
 def test_ctrl_c_cancels_the_command_and_is_restored_after() -> None:

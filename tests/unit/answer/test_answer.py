@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import EMPTY_LIBRARY_MESSAGE, Answerer, QuestionError, Turn
-from assistant.audit import AuditLog
+from assistant.answering.pipeline import EMPTY_LIBRARY_MESSAGE, Answerer
+from assistant.answering.prompts import NOT_FOUND_MESSAGE
+from assistant.answering.reply import repeats_question
+from assistant.answering.types import QuestionError, Turn
 from assistant.config import Settings
-from assistant.grounding import repeats_question
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.jobs import CancelToken
 from assistant.llm.chat import ChatMessage
-from assistant.prompts import NOT_FOUND_MESSAGE
+from assistant.session.audit import AuditLog
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.fake_embedder import HashEmbedder
 from assistant.testing.scripted_chat import ScriptedChatModel

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from assistant.config import Settings
-from assistant.doc_prompts import EXTRACT_SYSTEM
+from assistant.documents.prompts import EXTRACT_SYSTEM
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.llm.chat import ChatMessage

@@ -7,44 +7,37 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli, engine
+from assistant import cli
 from assistant.index.library import Library
-from assistant.testing.fake_embedder import HashEmbedder
+from assistant.session.parts import Parts
+from assistant.testing.parts import fake_parts
 from assistant.testing.scripted_chat import ScriptedChatModel
 from tests.unit.documents.conftest import copy_facts
 from tests.unit.documents.test_extract import fill
 
 
 @pytest.fixture
-def scripted(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "build_chat_model", lambda settings, name=None: ScriptedChatModel(copy_facts))
-    monkeypatch.setattr(engine, "build_embedder", lambda settings: HashEmbedder())
+def scripted(library: Library) -> Parts:
     library.close()  # the CLI opens the library itself
+    return fake_parts(ScriptedChatModel(copy_facts))
 
 
-def test_summarize_json(scripted: None, quire_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["--home", str(quire_home), "summarize", "services", "--json"]) == 0
+def test_summarize_json(scripted: Parts, quire_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--home", str(quire_home), "summarize", "services", "--json"], parts=scripted) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["document"] == "services" and data["template"] == "general" and data["cached"] is False
     assert data["summary"] and all(set(b) == {"text", "pages"} and b["pages"] for b in data["summary"])
-    assert cli.main(["--home", str(quire_home), "summarize", "services.pdf"]) == 0
+    assert cli.main(["--home", str(quire_home), "summarize", "services.pdf"], parts=scripted) == 0
     out = capsys.readouterr().out
     assert "Summary of services (general) (cached):" in out and "(p. 1)" in out
 
 
 def test_extract_writes_csv_and_markdown(
-    scripted: None,
-    quire_home: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    scripted: Parts, quire_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(engine, "build_chat_model", lambda settings, name=None: ScriptedChatModel(fill))
     argv = ["--home", str(quire_home), "extract", "lease-a", "lease-b", "--schema", "contract"]
-    assert (
-        cli.main([*argv, "--csv", str(tmp_path / "t.csv"), "--markdown", str(tmp_path / "t.md"), "--json"])
-        == 0
-    )
+    outputs = ["--csv", str(tmp_path / "t.csv"), "--markdown", str(tmp_path / "t.md"), "--json"]
+    assert cli.main([*argv, *outputs], parts=fake_parts(ScriptedChatModel(fill))) == 0
     data = json.loads(capsys.readouterr().out)
     assert [r["document"] for r in data["rows"]] == ["lease-a", "lease-b"]
     assert "lease-b" in (tmp_path / "t.csv").read_text() and "(p. 1)" in (tmp_path / "t.md").read_text()
@@ -62,7 +55,7 @@ def test_extract_writes_csv_and_markdown(
     ],
 )
 def test_bad_input_is_named(
-    scripted: None, quire_home: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    scripted: Parts, quire_home: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    assert cli.main(["--home", str(quire_home), *argv]) == 2
+    assert cli.main(["--home", str(quire_home), *argv], parts=scripted) == 2
     assert message in capsys.readouterr().err

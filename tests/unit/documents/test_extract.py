@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import extract
-from assistant.extract import SchemaError, extract_facts, load_schema
+from assistant.documents import extract
+from assistant.documents.extract import SchemaError, extract_facts, load_schema
 from assistant.index.library import Library
 from assistant.jobs import Cancelled, CancelToken, Progress
 from assistant.llm.chat import ChatMessage

@@ -9,12 +9,19 @@ from typing import Any
 
 import pytest
 
-from assistant.doc_prompts import EXTRACT_SYSTEM, supported
+from assistant.answering.grounding import supported
+from assistant.documents.prompts import EXTRACT_SYSTEM
+from assistant.documents.summarize import (
+    MAX_BULLETS,
+    NOT_STATED,
+    SummaryError,
+    plan_windows,
+    summarize_document,
+)
 from assistant.index.library import Library
 from assistant.ingest.types import Page
 from assistant.jobs import Cancelled, CancelToken, Progress
 from assistant.llm.chat import ChatMessage
-from assistant.summarize import MAX_BULLETS, NOT_STATED, SummaryError, plan_windows, summarize_document
 from assistant.testing.scripted_chat import ScriptedChatModel
 from tests.unit.documents.conftest import PAGE, copy_facts, doc, not_stated
 

@@ -11,7 +11,7 @@ from assistant.config import Settings
 from assistant.index.indexer import Indexer
 from assistant.index.library import EmbedderMismatch, Library
 from assistant.index.registry import Status
-from assistant.retrieve import SearchMode
+from assistant.index.retrieve import SearchMode
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.fake_embedder import HashEmbedder
 

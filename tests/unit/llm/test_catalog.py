@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config import DEFAULT_MODEL
 from assistant.jobs import Cancelled, CancelToken, Progress
 from assistant.llm import catalog
 from assistant.llm.catalog import CATALOG, CatalogEntry, assemble, is_assembled, locate_part, model_path
 from assistant.llm.errors import ModelError, ModelNotInstalledError
-from assistant.llm.settings import DEFAULT_MODEL
 
 PART_SIZE = 3 * 1024 * 1024 + 17  # not a multiple of the copy chunk
 

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings, default_cache_dir
+from assistant.config import DEFAULT_MODEL, Settings, default_cache_dir
 from assistant.llm.catalog import assemble, get_entry, is_assembled, model_path
 from assistant.llm.errors import ModelNotInstalledError
 from assistant.llm.registry import list_models
-from assistant.llm.settings import DEFAULT_MODEL
 
 
 @pytest.fixture

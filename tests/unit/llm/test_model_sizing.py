@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config import LLMSettings
 from assistant.llm.errors import ModelError
 from assistant.llm.gguf import read_gguf
 from assistant.llm.model import (
@@ -17,7 +18,6 @@ from assistant.llm.model import (
     kv_bytes_per_token,
     physical_cores,
 )
-from assistant.llm.settings import LLMSettings
 
 from .conftest import MakeGGUF
 

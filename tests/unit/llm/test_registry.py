@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config import DEFAULT_MODEL
 from assistant.llm.errors import ModelError
 from assistant.llm.registry import (
     REGISTRY_FILE,
@@ -17,7 +18,6 @@ from assistant.llm.registry import (
     remove_model,
     resolve_model,
 )
-from assistant.llm.settings import DEFAULT_MODEL
 
 from .conftest import MakeGGUF
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from assistant.answer import Answerer
-from assistant.audit import AuditLog
+from assistant.answering.pipeline import Answerer
 from assistant.index.library import Library
 from assistant.jobs import Cancelled, CancelToken
+from assistant.session.audit import AuditLog
 from assistant.testing.scripted_chat import ScriptedChatModel
 from assistant.tools.assist import Assistant
 from assistant.tools.builtin import ToolContext, builtin_registry

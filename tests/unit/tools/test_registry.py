@@ -12,11 +12,11 @@ from assistant.tools.builtin import BUILTIN_TOOLS, ToolContext
 from assistant.tools.registry import ToolError, ToolRegistry, derive_tool
 
 
-@pytest.mark.parametrize("function", BUILTIN_TOOLS, ids=lambda f: f.__name__)
-def test_builtin_schema_matches_its_signature(function: Any) -> None:
-    tool = derive_tool(function, ToolContext)
+@pytest.mark.parametrize(("name", "function"), BUILTIN_TOOLS.items(), ids=list(BUILTIN_TOOLS))
+def test_builtin_schema_matches_its_signature(name: str, function: Any) -> None:
+    tool = derive_tool(function, ToolContext, name=name)
     params = [p for p in inspect.signature(function).parameters.values() if p.name != "ctx"]
-    assert tool.name == function.__name__
+    assert tool.name == name
     assert tool.description and tool.description in " ".join(inspect.getdoc(function).split())  # type: ignore[union-attr]
     assert list(tool.parameters["properties"]) == [p.name for p in params]
     assert tool.parameters["required"] == [p.name for p in params if p.default is inspect.Parameter.empty]
@@ -152,4 +152,4 @@ def test_schemas_list_every_tool(tools: ToolRegistry) -> None:
         "calculate",
     ]
     with pytest.raises(ValueError, match="already registered"):
-        tools.register(BUILTIN_TOOLS[0])
+        tools.register(BUILTIN_TOOLS["search_documents"])

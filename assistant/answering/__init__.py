@@ -1,0 +1,1 @@
+"""Question -> passages -> prompt -> streamed reply -> checked, cited answer."""

@@ -1,0 +1,200 @@
+"""`quire ask`, `quire chat`, `quire models` and `quire audit`: the answering side of the CLI.
+
+Each command is a thin layer over the ``Session``: it parses, calls one session method
+and prints what comes back; the session stores and audits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistant.cli.common import ExitCode, UsageError
+from assistant.cli.common import emit as _emit
+
+if TYPE_CHECKING:
+    from assistant.answering.types import Answer
+    from assistant.session.session import Session
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ask = commands.add_parser("ask", help="answer a question from your documents, with citations")
+    ask.add_argument("question", nargs="?")
+    ask.add_argument("--questions", type=Path, help="file with one question per line (with --json)")
+    ask.add_argument("--collection")
+    ask.add_argument("--model", help="chat model name (see `quire models`)")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument(
+        "--no-history", action="store_true", help="keep no conversation (the answer is still audited)"
+    )
+
+    chat = commands.add_parser("chat", help="interactive conversation with follow-up questions")
+    chat.add_argument("--collection")
+    chat.add_argument("--model")
+
+    models = commands.add_parser("models", help="list chat models, add a GGUF file, or switch")
+    models.add_argument("action", nargs="?", choices=["list", "use", "add"], default="list")
+    models.add_argument("target", nargs="?", help="model name (use) or GGUF path (add)")
+    models.add_argument("--json", action="store_true")
+
+    audit = commands.add_parser("audit", help="show the log of answers given from this library")
+    audit.add_argument("--json", action="store_true")
+    audit.add_argument("-n", type=int, default=20, help="last N entries (text output)")
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _print_sources(answer: Answer) -> None:
+    if answer.trace:
+        print("\nTools used:")
+        for step in answer.trace:
+            state = "ok" if step["ok"] else f"failed: {step['result']}"
+            print(f"  {step['tool']}({json.dumps(step['arguments'], ensure_ascii=False)})  {state}")
+        return
+    if answer.found:
+        if not answer.verified:
+            print("\n(!) Not every sentence of this answer cites a passage: check it against the sources.")
+        print("\nSources:")
+        for c in answer.citations:
+            print(f"  [{c.n}] {c.document}, page {c.page}  ({c.path})")
+    elif answer.passages:
+        print("\nClosest passages:")
+        for n, p in enumerate(answer.passages, start=1):
+            print(f"  {n}. {p.document}, page {p.page}: {' '.join(p.text.split())[:160]}…")
+
+
+def _question_list(args: argparse.Namespace) -> list[str]:
+    if (args.question is None) == (args.questions is None):
+        raise UsageError("give a QUESTION or --questions FILE")
+    if args.questions is None:
+        return [args.question]
+    if not args.json:
+        raise UsageError("--questions needs --json")
+    try:
+        return list(args.questions.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {args.questions}: {exc}") from exc
+
+
+def cmd_ask(args: argparse.Namespace, session: Session) -> int:
+    """Each question is answered in a new conversation (as in the app) unless ``--no-history``."""
+    from assistant.answering.types import QuestionError
+    from assistant.cli.terminal import cancel_on_interrupt
+    from assistant.jobs import CancelToken
+
+    questions = _question_list(args)
+    session.load_model(args.model)
+    failures = 0
+    for question in questions:
+        cancel = CancelToken()
+        try:
+            with cancel_on_interrupt(cancel):
+                answer = session.ask(
+                    question,
+                    collection=args.collection,
+                    remember=not args.no_history,
+                    cancel=cancel,
+                    on_token=None if args.json else _write,
+                ).answer
+        except QuestionError as exc:
+            if args.questions is None:
+                raise UsageError(str(exc)) from exc
+            _emit({"question": question, "error": str(exc)})
+            failures += 1
+            continue
+        if args.json:
+            _emit(answer.to_json())
+        else:
+            print()
+            _print_sources(answer)
+    return ExitCode.PARTIAL if failures else ExitCode.OK
+
+
+def cmd_chat(args: argparse.Namespace, session: Session) -> int:
+    from assistant.answering.types import QuestionError
+    from assistant.cli.terminal import cancel_on_interrupt
+    from assistant.jobs import CancelToken
+
+    model = session.load_model(args.model)
+    conversation_id: str | None = None
+    print(f"Quire chat ({model.name}, offline). Empty line or Ctrl+D to quit; Ctrl+C stops an answer.")
+    while True:
+        try:
+            question = input("\nYou: ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        cancel = CancelToken()
+        sys.stdout.write("Quire: ")
+        try:
+            with cancel_on_interrupt(cancel):
+                result = session.ask(
+                    question,
+                    conversation_id=conversation_id,
+                    collection=args.collection,
+                    cancel=cancel,
+                    on_token=_write,
+                )
+        except QuestionError as exc:
+            print(exc)
+            continue
+        conversation_id = result.conversation_id
+        print()
+        _print_sources(result.answer)
+    return ExitCode.OK
+
+
+def cmd_models(args: argparse.Namespace, session: Session) -> int:
+    settings = session.settings
+    if args.action == "use":
+        if not args.target:
+            raise UsageError("models use NAME")
+        known = {m.name for m in session.models()}
+        if args.target not in known:
+            raise UsageError(f"unknown model {args.target!r}; known: {', '.join(sorted(known))}")
+        settings.llm.model = args.target
+        settings.save()
+        print(f"Now using {args.target}.")
+        return ExitCode.OK
+    if args.action == "add":
+        if not args.target:
+            raise UsageError("models add PATH_TO.gguf")
+        info = session.add_model(Path(args.target).expanduser().resolve())
+        print(
+            f"Added {info.name} ({info.quantization}, context {info.context_length}). Use it with: quire models use {info.name}"
+        )
+        return ExitCode.OK
+    rows = session.models()
+    if args.json:
+        _emit([m.to_json() for m in rows])
+        return ExitCode.OK
+    for m in rows:
+        mark = "*" if m.active else " "
+        size = f"{m.size / 1e6:,.0f} MB" if m.size else "-"
+        print(
+            f"{mark} {m.name:<40} {m.quantization:<8} ctx {m.context_length or '?':<6} {size:>9}  {m.status}"
+        )
+    return ExitCode.OK
+
+
+def cmd_audit(args: argparse.Namespace, session: Session) -> int:
+    entries = session.audit.entries()
+    if args.json:
+        _emit(entries)
+        return ExitCode.OK
+    if not entries:
+        print("No answers recorded yet.")
+    for entry in entries[-args.n :]:
+        pages = ", ".join(f"{p['document']} p.{p['page']}" for p in entry["passages"])
+        state = "verified" if entry.get("verified") else ("found" if entry["found"] else "not found")
+        print(
+            f"{entry['time']}  [{state}]  {entry['question']}\n    -> {entry['answer']}\n    passages: {pages or '-'}"
+        )
+    return ExitCode.OK

@@ -1,0 +1,1 @@
+"""Whole-document work: summaries and fact extraction, their prompts and result tables."""

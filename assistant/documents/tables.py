@@ -1,0 +1,124 @@
+"""Summaries and extractions as one kind of table, for display with page links and export.
+
+The desktop app shows both as a table whose cells link to the page they came from, and
+the user exports either as CSV or Markdown. Building the table from the JSON contracts
+(``Summary.to_json``, ``Extraction.to_json``, the tools' results) rather than from the
+live objects means a table stored in a conversation renders and exports the same after
+a restart. Pure data: no Qt, no file system beyond ``write_csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+NOT_STATED = "not stated"
+
+if TYPE_CHECKING:
+    from assistant.answering.types import Answer
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One value and the pages of ``path`` it was checked against (none: nothing to link)."""
+
+    text: str
+    pages: tuple[int, ...] = ()
+    path: str = ""
+    document: str = ""
+
+    def display(self) -> str:
+        """The text with its pages, as exported: ``value (p. 2, 5)``."""
+        if not self.pages:
+            return self.text
+        return f"{self.text} (p. {', '.join(map(str, self.pages))})"
+
+
+@dataclass
+class ResultTable:
+    """A titled table of cells; the first column names the row (a document or a bullet number)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[TableCell]] = field(default_factory=list)
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow([cell.display() for cell in row])
+        return buffer.getvalue()
+
+    def write_csv(self, path: Path) -> None:
+        Path(path).write_text(self.to_csv(), encoding="utf-8", newline="")
+
+    def to_markdown(self) -> str:
+        def escape(text: str) -> str:
+            return " ".join(text.split()).replace("|", "\\|")
+
+        lines = [
+            "| " + " | ".join(escape(c) for c in self.columns) + " |",
+            "|" + " --- |" * len(self.columns),
+        ]
+        lines += ["| " + " | ".join(escape(cell.display()) for cell in row) + " |" for row in self.rows]
+        return "\n".join(lines) + "\n"
+
+
+def summary_table(data: dict[str, Any]) -> ResultTable:
+    """The table of a summary (``Summary.to_json()`` or the summarize tool's result): one bullet a row."""
+    document = str(data.get("document", ""))
+    path = str(data.get("path", ""))
+    rows = [
+        [
+            TableCell(str(number)),
+            TableCell(str(bullet.get("text", "")), _pages(bullet.get("pages")), path, document),
+        ]
+        for number, bullet in enumerate(data.get("summary", []), start=1)
+    ]
+    template = str(data.get("template", "general"))
+    return ResultTable(f"Summary of {document} ({template})", ["#", "Summary"], rows)
+
+
+def extraction_table(data: dict[str, Any]) -> ResultTable:
+    """The table of an extraction (``Extraction.to_json()``): one document a row, one field a column."""
+    fields = [str(f["name"]) for f in data.get("fields", [])]
+    rows: list[list[TableCell]] = []
+    for row in data.get("rows", []):
+        document, path = str(row.get("document", "")), str(row.get("path", ""))
+        cells = [TableCell(document, (), path, document)]
+        error = str(row.get("error", ""))
+        for name in fields:
+            if error:
+                cells.append(TableCell(f"({error})"))
+                continue
+            cell = row.get("cells", {}).get(name, {})
+            value = str(cell.get("value") or "")
+            page = cell.get("page")
+            if value:
+                cells.append(TableCell(value, _pages([page] if page else []), path, document))
+            else:
+                cells.append(TableCell(NOT_STATED))
+        rows.append(cells)
+    return ResultTable(f"Facts extracted ({data.get('schema', '')})", ["document", *fields], rows)
+
+
+def answer_table(answer: Answer) -> ResultTable | None:
+    """The table of an answer that is a summary or an extraction, if it is one."""
+    result = answer.tool_result
+    if result is None or not isinstance(value := result.get("value"), dict):
+        return None
+    if result.get("tool") == "summarize_document":
+        return summary_table(value)
+    if result.get("tool") == "extract_facts" and isinstance(value.get("extraction"), dict):
+        return extraction_table(value["extraction"])
+    return None
+
+
+def _pages(raw: object) -> tuple[int, ...]:
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple(int(p) for p in raw if isinstance(p, int) or (isinstance(p, str) and p.isdigit()))

