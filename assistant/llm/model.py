@@ -39,6 +39,7 @@ from assistant.jobs import Cancelled, CancelToken
 from assistant.llm.chat import ChatMessage, ChatModel, ChatTimings, ContextOverflowError
 from assistant.llm.errors import ModelError
 from assistant.llm.gguf import GGUFInfo, validate_chat_model
+from assistant.llm.grammar import GrammarCache
 
 __all__ = [
     "ChatMessage",
@@ -145,6 +146,7 @@ class LlamaChatModel:
         self._n_ctx = 0
         self._last_timings: ChatTimings | None = None
         self._abort_cb: Any = None
+        self._grammars: GrammarCache | None = None
         self.load_seconds = 0.0
 
     @property
@@ -209,6 +211,7 @@ class LlamaChatModel:
             stop_token_ids=[eos],
         )
         self._llm = llm
+        self._grammars = GrammarCache(llm._model.vocab)
         self.load_seconds = time.perf_counter() - started
         log.info(
             "Loaded %s in %.1f s (n_ctx %d, %d threads, %d GPU layers)",
@@ -220,6 +223,7 @@ class LlamaChatModel:
         if self._llm is not None:
             self._llm.close()
             self._llm = None
+            self._grammars = None
 
     def _require(self) -> Any:
         if self._llm is None:
@@ -268,17 +272,21 @@ class LlamaChatModel:
         """Yield the reply as it is generated; see the module docstring for cancellation.
 
         Checks happen now, not at the first ``next()``: ``ContextOverflowError`` if the
-        prompt and ``max_tokens`` do not fit. ``response_format`` is passed to llama-cpp-python as is, e.g.
-        ``{"type": "json_object", "schema": {...}}`` constrains decoding to the schema.
+        prompt and ``max_tokens`` do not fit, ``GrammarError`` if the schema of
+        ``response_format`` (``{"type": "json_object", "schema": {...}}``) cannot be decoded
+        under. The schema's grammar is built and checked here (see ``assistant.llm.grammar``);
+        any other ``response_format`` is passed to llama-cpp-python as is.
         """
         llm = self._require()
         prompt_tokens = self.count_prompt_tokens(messages)
         if prompt_tokens + max_tokens > llm.n_ctx():
             raise ContextOverflowError(prompt_tokens, max_tokens, llm.n_ctx())
+        constraint: dict[str, Any] = {"response_format": response_format}
+        schema = (response_format or {}).get("schema")
+        if isinstance(schema, dict) and self._grammars is not None:
+            constraint = {"grammar": self._grammars.for_schema(schema)}
         bias = {token: _BANNED for token in self._first_tokens(avoid)}
-        return self._generate(
-            llm, messages, prompt_tokens, max_tokens, temperature, cancel, response_format, bias
-        )
+        return self._generate(llm, messages, prompt_tokens, max_tokens, temperature, cancel, constraint, bias)
 
     def _first_tokens(self, texts: Sequence[str]) -> set[int]:
         """The tokens each text can start with (after a space or not, capitalised or not).
@@ -305,7 +313,7 @@ class LlamaChatModel:
         max_tokens: int,
         temperature: float,
         cancel: CancelToken | None,
-        response_format: dict[str, Any] | None,
+        constraint: dict[str, Any],
         logit_bias: dict[int, float],
     ) -> Iterator[str]:
         import llama_cpp
@@ -326,8 +334,8 @@ class LlamaChatModel:
             max_tokens=max_tokens,
             temperature=temperature,
             stream=True,
-            response_format=response_format,
             logit_bias=logit_bias or None,
+            **constraint,
         )
         try:
             while True:

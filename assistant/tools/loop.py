@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Any
 
 from assistant.jobs import CancelToken
 from assistant.llm.chat import ChatMessage, ChatModel
+from assistant.llm.grammar import GrammarError
 from assistant.tools.registry import JsonSchema, ToolRegistry, ToolResult
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ ANSWER = "answer"
 MAX_RESULT_CHARS = 1800
 MAX_TRACE_RESULT_CHARS = 240
 MAX_TITLE_ENUM = 200  # beyond this the enum grammar gets slow; titles are then free text
+_LABEL_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 SYSTEM = (
     "You help a professional work with their own documents by calling tools. Tools:\n{tools}\n"
@@ -122,6 +125,50 @@ def _drop_unstated(arguments: dict[str, Any], parameters: JsonSchema, request: s
     return kept
 
 
+def title_labels(titles: Sequence[str]) -> dict[str, str]:
+    """Each document title as a label that is safe inside a JSON schema enum, to the title.
+
+    Titles are library data: a PDF's metadata can hold double quotes, backslashes, line
+    breaks and control characters. A quote breaks llama.cpp's grammar (the crash this
+    prevents), a backslash or a line break lets the model write invalid JSON. Labels keep
+    the words and drop those characters; two titles that would share a label keep only the
+    first (the sandbox resolves a name that matches several documents with a message).
+    """
+    labels: dict[str, str] = {}
+    for title in titles:
+        label = _LABEL_UNSAFE.sub(" ", title.replace('"', "'").replace("\\", "/"))
+        label = " ".join(label.split())
+        if label and label not in labels:
+            labels[label] = title
+    return labels
+
+
+def decode_schema(parameters: JsonSchema, labels: dict[str, str]) -> JsonSchema:
+    """A tool's schema for decoding: no extra keys; document names limited to the library's labels."""
+    properties = dict(parameters["properties"])
+    if labels:
+        names = list(labels)
+        if "document" in properties:
+            properties["document"] = {"type": "string", "enum": names}
+        if "documents" in properties:
+            properties["documents"] = {
+                "type": "array",
+                "items": {"type": "string", "enum": names},
+                "minItems": 1,
+            }
+    return dict(parameters, properties=properties, additionalProperties=False)
+
+
+def restore_titles(arguments: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """The decoded arguments with each title label replaced by the title it stands for."""
+    restored = dict(arguments)
+    if isinstance(restored.get("document"), str):
+        restored["document"] = labels.get(restored["document"], restored["document"])
+    if isinstance(restored.get("documents"), list):
+        restored["documents"] = [labels.get(d, d) if isinstance(d, str) else d for d in restored["documents"]]
+    return restored
+
+
 def _parse(raw: str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
@@ -158,16 +205,34 @@ class ToolLoop:
 
     # -- the two constrained decodes -------------------------------------------------------
     def _decode(
-        self, messages: list[ChatMessage], schema: JsonSchema, max_tokens: int, cancel: CancelToken | None
+        self,
+        messages: list[ChatMessage],
+        schema: JsonSchema,
+        max_tokens: int,
+        cancel: CancelToken | None,
+        fallback: JsonSchema | None = None,
     ) -> dict[str, Any]:
-        raw = self.model.chat(
-            messages,
-            max_tokens=max_tokens,
-            temperature=0.0,
-            cancel=cancel,
-            response_format={"type": "json_object", "schema": schema},
-        )
-        return _parse(raw)
+        """The reply decoded under ``schema``; under ``fallback`` if no grammar can be built for it.
+
+        A schema that cannot become a grammar is logged and never decoded (it would crash
+        llama.cpp); with no fallback the reply is empty, which the callers treat as "answer".
+        """
+        for candidate in (schema, fallback):
+            if candidate is None:
+                break
+            try:
+                raw = self.model.chat(
+                    messages,
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    cancel=cancel,
+                    response_format={"type": "json_object", "schema": candidate},
+                )
+            except GrammarError:
+                log.exception("Tool loop: no grammar for the schema %.200s", json.dumps(candidate))
+                continue
+            return _parse(raw)
+        return {}
 
     def choose(
         self, request: str, history: Sequence[ChatMessage] = (), cancel: CancelToken | None = None
@@ -201,23 +266,11 @@ class ToolLoop:
                 f"parameter only when the request names its value. Parameters:\n{params}",
             }
         )
-        schema = self._decode_schema(spec.parameters)
-        return _drop_unstated(self._decode(messages, schema, 160, cancel), spec.parameters, request)
-
-    def _decode_schema(self, parameters: JsonSchema) -> JsonSchema:
-        """The tool's schema for decoding: no extra keys; document names limited to real titles."""
-        properties = dict(parameters["properties"])
         titles = self.document_titles() if self.document_titles is not None else []
-        if titles and len(titles) <= MAX_TITLE_ENUM:
-            if "document" in properties:
-                properties["document"] = {"type": "string", "enum": titles}
-            if "documents" in properties:
-                properties["documents"] = {
-                    "type": "array",
-                    "items": {"type": "string", "enum": titles},
-                    "minItems": 1,
-                }
-        return dict(parameters, properties=properties, additionalProperties=False)
+        labels = title_labels(titles) if len(titles) <= MAX_TITLE_ENUM else {}
+        plain = dict(spec.parameters, additionalProperties=False)
+        decoded = self._decode(messages, decode_schema(spec.parameters, labels), 160, cancel, plain)
+        return _drop_unstated(restore_titles(decoded, labels), spec.parameters, request)
 
     def final_answer(self, request: str, history: list[ChatMessage], cancel: CancelToken | None) -> str:
         messages: list[ChatMessage] = [{"role": "system", "content": self.system}, *history]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import pytest
@@ -10,11 +11,12 @@ import pytest
 from assistant.answering.pipeline import Answerer
 from assistant.index.library import Library
 from assistant.jobs import Cancelled, CancelToken
+from assistant.llm.grammar import GrammarError
 from assistant.session.audit import AuditLog
 from assistant.testing.scripted_chat import ScriptedChatModel
 from assistant.tools.assist import Assistant
 from assistant.tools.builtin import ToolContext, builtin_registry
-from assistant.tools.loop import ToolLoop
+from assistant.tools.loop import ToolLoop, decode_schema, restore_titles, title_labels
 
 
 def tool(name: str) -> str:
@@ -168,3 +170,70 @@ def test_document_arguments_are_decoded_among_the_library_titles(library: Librar
     schema = model.calls[0].response_format["schema"]  # type: ignore[index]
     assert schema["properties"]["document"]["enum"] == ["clinic-letter", "lease"]
     assert loop.registry["read_passage"].parameters["properties"]["document"]["type"] == "string"
+
+
+_HOSTILE_PIECES = [
+    '"',
+    "\\",
+    "\n",
+    "\r",
+    "\t",
+    "\x00",
+    "\x1b",
+    "\x7f",
+    "é",
+    "—",
+    "案",
+    "'",
+    "{",
+    "}",
+    " ",
+    "\\u0022",
+]
+
+
+def _hostile_titles(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    words = ["Lease", "Form", "DD", "293", "notice", "Décision"]
+    return [
+        "".join(rng.choice(words) + rng.choice(_HOSTILE_PIECES) for _ in range(rng.randint(1, 6)))
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("titles", [_hostile_titles(60), ['say "hi"', "C:\\docs\\a", "a\nb"]])
+def test_title_labels_are_safe_in_a_grammar_and_map_back(titles: list[str]) -> None:
+    labels = title_labels(titles)
+    assert labels  # every hostile title keeps some words
+    for label, title in labels.items():
+        assert not set(label) & {'"', "\\"} and label.isprintable() and label == label.strip()
+        assert title in titles
+        assert restore_titles({"document": label}, labels) == {"document": title}
+    schema = decode_schema(
+        {"type": "object", "properties": {"documents": {"type": "array"}}, "required": ["documents"]}, labels
+    )
+    assert schema["properties"]["documents"]["items"]["enum"] == list(labels)
+    assert restore_titles({"documents": list(labels)}, labels) == {"documents": list(labels.values())}
+
+
+class NoEnumGrammar(ScriptedChatModel):
+    """A model that cannot build a grammar for a list of titles, like llama.cpp refusing one."""
+
+    def stream_chat(self, messages: Any, **kwargs: Any) -> Any:
+        properties = (kwargs.get("response_format") or {}).get("schema", {}).get("properties", {})
+        if "enum" in properties.get("documents", {}).get("items", {}):
+            raise GrammarError("llama.cpp could not parse the grammar built from the response schema")
+        return super().stream_chat(messages, **kwargs)
+
+
+def test_a_schema_without_a_grammar_falls_back_to_the_plain_one(library: Library) -> None:
+    model = NoEnumGrammar([args(documents=["lease"], schema="contract")])
+    registry = builtin_registry(ToolContext(library, model, library.settings))
+    loop = ToolLoop(registry, model, document_titles=lambda: sorted(d.title for d in library.documents()))
+    assert loop.arguments("extract_facts", "extract the contract terms from the lease") == {
+        "documents": ["lease"],
+        "schema": "contract",
+    }
+    (call,) = model.calls
+    assert call.response_format is not None
+    assert "enum" not in json.dumps(call.response_format["schema"]["properties"]["documents"])
