@@ -121,6 +121,17 @@ def _install_log_bridge(llama_cpp: Any) -> None:
     llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
 
 
+def use_passive_waiting() -> None:
+    """Let llama.cpp's threads sleep while they wait for each other, unless the user chose otherwise.
+
+    OpenMP's threads spin while waiting by default; on a laptop where another program keeps
+    a core busy, a spinning thread burns the time slices its partner needs and decoding
+    collapses (``python -m bench load`` measures it). OpenMP reads the variable once, when
+    llama.cpp is loaded, so this runs before the first ``import llama_cpp``.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 class LlamaChatModel:
     """A GGUF chat model run in-process by llama-cpp-python.
 
@@ -184,6 +195,7 @@ class LlamaChatModel:
             return
         info = validate_chat_model(self._path)
         self._info = info
+        use_passive_waiting()
         import llama_cpp  # deferred: importing it costs time the UI should not wait for
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
