@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.cli.common import ExitCode, UsageError
+from assistant.cli.common import ExitCode, UsageError, read_lines
 from assistant.cli.common import emit as _emit
 
 if TYPE_CHECKING:
@@ -76,10 +76,7 @@ def _question_list(args: argparse.Namespace) -> list[str]:
         return [args.question]
     if not args.json:
         raise UsageError("--questions needs --json")
-    try:
-        return list(args.questions.read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {args.questions}: {exc}") from exc
+    return read_lines(args.questions)
 
 
 def cmd_ask(args: argparse.Namespace, session: Session) -> int:

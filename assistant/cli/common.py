@@ -10,6 +10,7 @@ import argparse
 import enum
 import json
 import sys
+from pathlib import Path
 
 from assistant.errors import QuireError
 
@@ -26,6 +27,14 @@ class ExitCode(enum.IntEnum):
 
 class UsageError(QuireError):
     """Bad arguments found after parsing (exit 2); the message names the argument."""
+
+
+def read_lines(path: Path) -> list[str]:
+    """The lines of a ``--questions`` or ``--queries`` file; a usage error naming it if unreadable."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from exc
 
 
 def emit(data: object) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.cli.common import ExitCode, UsageError, show_bar
+from assistant.cli.common import ExitCode, UsageError, read_lines, show_bar
 from assistant.cli.common import emit as _emit
 from assistant.text import shorten
 
@@ -100,10 +100,7 @@ def _query_list(args: argparse.Namespace) -> list[str]:
         raise UsageError("-k must be positive")
     if args.queries is None:
         return [args.query]
-    try:
-        return list(args.queries.read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {args.queries}: {exc}") from exc
+    return read_lines(args.queries)
 
 
 def cmd_search(args: argparse.Namespace, session: Session) -> int:
