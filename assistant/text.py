@@ -172,3 +172,116 @@ def tagged_block(tag: str, text: str, **attributes: object) -> str:
 
 def _attribute(value: object) -> str:
     return " ".join(str(value).split()).replace('"', "'")
+
+
+# A sentence ends at . ! ? (after a word, not an abbreviation's single letter or a section
+# number like "3.1") before the next sentence's capital, digit, bracket or quote; a line
+# break that starts a numbered or lettered item ("(a)", "2.") ends one too. Legal and
+# clinical text runs long, so a very long sentence is cut again at its semicolons.
+_SENTENCE_END = re.compile(
+    r"(?<=[^\s.]{2}[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[A-Z0-9])|\n\s*(?=\(?[0-9a-zA-Z]{1,3}[.)]\s)|\n\s*\n"
+)
+_LONG_SENTENCE = 400
+_ABBREVIATIONS = frozenset(
+    [
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "st",
+        "no",
+        "nos",
+        "vs",
+        "art",
+        "sec",
+        "fig",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jr",
+        "sr",
+        "approx",
+    ]
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of ``text``, whitespace at the edges left out.
+
+    Offsets, not strings, so a caller can quote a sentence verbatim and mark it on its page.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[max(0, match.start() - 6) : match.start()].rstrip("\"'”’).!?").split()
+        if text[match.start() - 1 : match.start()] == "." and before and before[-1].lower() in _ABBREVIATIONS:
+            continue
+        spans.extend(_clause_spans(text, start, match.start()))
+        start = match.end()
+    spans.extend(_clause_spans(text, start, len(text)))
+    return spans
+
+
+def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    if end - start > _LONG_SENTENCE:
+        cut = start
+        for match in re.finditer(r";\s+", text[start:end]):
+            pieces.append((cut, start + match.start() + 1))
+            cut = start + match.end()
+        pieces.append((cut, end))
+    else:
+        pieces.append((start, end))
+    out = []
+    for a, b in pieces:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+# fmt: off
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# fmt: on
+_NUMBER_WORDS = "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True))
+_WORD_NUMBER = re.compile(
+    rf"\b(?:{_NUMBER_WORDS})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORDS}))*\b", re.IGNORECASE
+)
+_GROUPED = re.compile(r"\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b")
+
+
+def normalise_numbers(text: str) -> str:
+    """``text`` with numbers in one spelling: words as digits, no thousands separators.
+
+    "fifteen days", "15 days" and "eight thousand" vs "8,000" are the same figure to a
+    reader, so the grounding checks must compare them as one.
+    """
+    text = _GROUPED.sub(lambda m: m.group(0).replace(",", ""), text)
+    return _WORD_NUMBER.sub(lambda m: str(_word_value(m.group(0))), text)
+
+
+def _word_value(words: str) -> int:
+    total = current = 0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word == "and":
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        else:
+            total += max(current, 1) * _SCALES[word]
+            current = 0
+    return total + current

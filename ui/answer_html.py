@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from assistant.answering.types import Confidence, SentenceKind
 from assistant.documents.tables import ResultTable, TableCell, answer_table
 
 if TYPE_CHECKING:
@@ -31,6 +32,10 @@ QUESTION_STYLE = "margin-top:14px; margin-bottom:4px; color:#1d3557; font-weight
 ANSWER_STYLE = "margin:2px 0 4px 0;"
 NOT_FOUND_STYLE = "background-color:#f1f1f1; color:#555555; padding:6px; font-style:italic;"
 UNCITED_STYLE = "background-color:#fff3cd;"
+QUOTE_STYLE = "margin:2px 0 2px 14px; color:#3a3a3a; font-style:italic;"
+NOT_STATED_STYLE = "margin:2px 0 2px 0; color:#6b4e00;"
+REVIEW_STYLE = "background-color:#fde2e1; color:#7a1c14; padding:4px; margin:4px 0;"
+CONFIDENCE_STYLE = "color:#2d6a4f; font-size:small; margin:0 0 0 12px;"
 SOURCES_STYLE = "color:#444444; font-size:small; margin:0 0 0 12px;"
 TABLE_ATTRIBUTES = 'border="1" cellspacing="0" cellpadding="4" style="border-color:#c8c8c8; margin:4px 0;"'
 
@@ -115,6 +120,40 @@ def _render_not_found(turn: int, answer: Answer) -> str:
     return "".join(parts)
 
 
+def _render_sentences(turn: int, answer: Answer) -> str:
+    """The direct answer, then each quoted sentence set apart, then what the documents lack."""
+    valid = {c.n for c in answer.citations}
+    out = []
+    for sentence in answer.sentences:
+        body = _escape(sentence.text)
+        if sentence.kind is SentenceKind.ANSWER and not sentence.supported:
+            body = (
+                f'<span style="{UNCITED_STYLE}" title="No sentence of the passages backs this">'
+                f"⚠ {body}</span>"
+            )
+        markers = " ".join(f"[{n}]" for n in sentence.citations)
+        body = _link_citations(f"{body} {markers}".rstrip(), turn, valid)
+        style = {
+            SentenceKind.QUOTE: QUOTE_STYLE,
+            SentenceKind.NOT_STATED: NOT_STATED_STYLE,
+        }.get(sentence.kind, ANSWER_STYLE)
+        out.append(f'<p style="{style}">{body}</p>')
+    return "".join(out)
+
+
+def _render_confidence(answer: Answer) -> str:
+    """The "check the source" state for a low-confidence answer; a quiet label otherwise."""
+    if answer.confidence is Confidence.LOW:
+        return (
+            f'<p style="{REVIEW_STYLE}"><b>Check the source.</b> Quire could not confirm this answer '
+            "from a sentence of your documents: open the citation or search before relying on it.</p>"
+        )
+    label = (
+        "High confidence" if answer.confidence is Confidence.HIGH else "Medium confidence: read the quotes"
+    )
+    return f'<p style="{CONFIDENCE_STYLE}">{label}</p>'
+
+
 def render_answer(turn: int, answer: Answer) -> str:
     """HTML for one finished answer and its sources (or closest passages when not found)."""
     tool_reply = _render_tool_answer(turn, answer)
@@ -123,11 +162,14 @@ def render_answer(turn: int, answer: Answer) -> str:
     if not answer.found and not answer.cancelled:
         return _render_not_found(turn, answer)
     citations = answer.citations
-    body = _escape(answer.answer)
-    body = _flag_uncited(body, answer.uncited_sentences)
-    body = _link_citations(body, turn, {c.n for c in citations})
-    body = body.replace("\n", "<br>")
-    parts = [f'<p style="{ANSWER_STYLE}">{body}</p>']
+    if answer.sentences and not answer.cancelled:
+        parts = [_render_sentences(turn, answer), _render_confidence(answer)]
+    else:  # a stopped answer, a tool's free text, or a turn stored before sentences existed
+        body = _escape(answer.answer)
+        body = _flag_uncited(body, answer.uncited_sentences)
+        body = _link_citations(body, turn, {c.n for c in citations})
+        body = body.replace("\n", "<br>")
+        parts = [f'<p style="{ANSWER_STYLE}">{body}</p>']
     if answer.cancelled:
         parts.append(f'<p style="{SOURCES_STYLE}"><i>Stopped before the answer was complete.</i></p>')
     elif answer.trace and not citations:
@@ -138,7 +180,7 @@ def render_answer(turn: int, answer: Answer) -> str:
             f'<p style="{SOURCES_STYLE}">⚠ This answer cites no passage: it may not come from your '
             "documents. Check it with a search (Ctrl+F).</p>"
         )
-    elif not answer.verified:
+    elif not answer.verified and not answer.sentences:
         parts.append(
             f'<p style="{SOURCES_STYLE}">⚠ Not every sentence cites a passage: check the highlighted '
             "sentences against the sources.</p>"
@@ -215,7 +257,7 @@ def resolve_link(url: str, turns: Sequence[Answer]) -> SourceTarget | None:
     if scheme == CITE_SCHEME:
         for c in answer.citations:
             if c.n == item:
-                focus = _citing_sentences(answer.answer, item)
+                focus = c.quote or _citing_sentences(answer.answer, item)
                 return SourceTarget(c.path, c.document, c.page, c.text, focus)
     elif scheme == PASSAGE_SCHEME and 0 <= item < len(answer.passages):
         p = answer.passages[item]

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 from ui.answer_html import TABLE_SCHEME, render_conversation, render_question, resolve_link, turn_table
 
 if TYPE_CHECKING:
-    from assistant.answering.types import Answer
+    from assistant.answering.types import Answer, PassagePreview
     from assistant.session.session import AskResult
 
 STREAMING_STYLE = "margin:2px 0 4px 0; color:#222222;"
+PREVIEW_STYLE = "margin:2px 0 4px 0; color:#555555; background-color:#f4f6f8; padding:4px;"
 ERROR_STYLE = "color:#9b1c1c; margin:2px 0 4px 0;"
 
 
@@ -76,6 +77,7 @@ class ChatPane(QWidget):
         self.turns: list[Answer] = []
         self.asking = ""  # the question whose answer is being written ('' when none)
         self._streamed = ""
+        self._preview: PassagePreview | None = None
         self._error = ""
         self._model_ready = False
 
@@ -142,6 +144,7 @@ class ChatPane(QWidget):
         self._error = ""
         self.asking = question  # a new question replaces the one in flight
         self._streamed = ""
+        self._preview = None
         self.stop_button.setEnabled(True)
         self._render()
         self.question_submitted.emit(self.conversation_id, question)
@@ -188,6 +191,12 @@ class ChatPane(QWidget):
         self.conversation_id = conversation_id
         self._render()
 
+    def on_preview(self, preview: PassagePreview) -> None:
+        """Show the best passage sentence while the model reads (labelled: it is not the answer)."""
+        if self.streaming:
+            self._preview = preview
+            self._render()
+
     def on_token(self, text: str) -> None:
         if not self.streaming:
             return
@@ -209,6 +218,7 @@ class ChatPane(QWidget):
         self.turns.append(result.answer)
         if latest:
             self.asking = self._streamed = ""
+            self._preview = None
         self._render()
 
     def on_failed(self, message: str) -> None:
@@ -222,6 +232,7 @@ class ChatPane(QWidget):
             return
         self.asking = ""
         self._streamed = ""
+        self._preview = None
         self._refresh_timer.stop()
         self._render()
 
@@ -230,6 +241,13 @@ class ChatPane(QWidget):
         parts = [render_conversation(self.turns)]
         if self.asking:
             parts.append(render_question(self.asking))
+            if self._preview is not None:
+                preview = self._preview
+                parts.append(
+                    f'<p style="{PREVIEW_STYLE}"><b>Closest passage</b> (not yet the answer), '
+                    f"{html.escape(preview.document, quote=False)}, page {preview.page}:<br>"
+                    f"<i>“{html.escape(preview.sentence, quote=False)}”</i></p>"
+                )
             text = html.escape(self._streamed, quote=False).replace("\n", "<br>")
             parts.append(f'<p style="{STREAMING_STYLE}">{text or "<i>Searching your documents…</i>"} ▍</p>')
         if self._error:

@@ -232,15 +232,23 @@ ABOUT_HTML = """
 this computer: Quire makes no network connection.</p>
 <h3>What the model can do</h3>
 <ul>
-<li>Answer questions from the passages Quire finds in <i>your</i> documents, citing each claim
-[1] so you can open the page it came from.</li>
+<li>Answer questions only from the passages Quire finds in <i>your</i> documents. Each answer
+opens with the direct answer, then quotes the sentences of your documents that back it, each
+cited [1] so you can open the page; a part of the question your documents do not answer is
+said plainly.</li>
 <li>Say when your documents do not contain the answer, and show the closest passages instead.</li>
+<li>Rate each answer high, medium or low confidence from checks it can measure: whether a
+sentence of the cited page states the answer, how closely the passages match the question, and
+whether every part was answered. Low-confidence answers are marked <b>Check the source</b> and
+listed by <code>quire audit --needs-review</code>.</li>
 </ul>
 <h3>What it cannot do</h3>
 <ul>
-<li>It is a small language model ({model}): it can misread a passage, miss an answer spread
-over many pages, or phrase something wrongly. Sentences without a citation are marked ⚠.
-Check the sources before you rely on an answer.</li>
+<li>It is a small language model ({model}) running on this computer: it can misread a passage,
+pick the wrong figure, miss an answer spread over many pages, or phrase something wrongly.
+The checks confirm that a cited sentence says what the answer says; they cannot confirm that it
+is the whole story. A sentence no passage backs is marked ⚠. Check the sources before you rely
+on an answer, and treat it as a research aid, not as legal, medical or financial advice.</li>
 <li>It knows nothing beyond your documents and does not browse the web.</li>
 <li>Scanned pages are read by OCR, which can make mistakes.</li>
 </ul>

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget
 
+from assistant.answering.types import PassagePreview
 from assistant.config import Settings
 from assistant.documents.tables import ResultTable
 from ui import operations as ops
@@ -287,9 +288,12 @@ class MainWindow(QMainWindow):
             exclusive=True,
         )
 
-    def _on_answer_started(self, started: ops.AnswerStarted) -> None:
-        self.chat_pane.on_answer_started(started.conversation_id)
-        self._on_conversations(started.conversations)
+    def _on_answer_started(self, update: ops.AnswerStarted | PassagePreview) -> None:
+        if isinstance(update, PassagePreview):
+            self.chat_pane.on_preview(update)
+            return
+        self.chat_pane.on_answer_started(update.conversation_id)
+        self._on_conversations(update.conversations)
 
     def _on_answered(self, number: int, result: AskResult) -> None:
         self.chat_pane.on_answer_finished(result, latest=number == self._asked)

@@ -55,7 +55,8 @@ class AnswerStarted:
 
 
 def ask(question: str, conversation_id: str, collection: str | None) -> Operation[AskResult]:
-    """Answer in ``conversation_id`` ('' starts one); reports ``AnswerStarted``, streams tokens."""
+    """Answer in ``conversation_id`` ('' starts one); reports ``AnswerStarted``, then the
+    ``PassagePreview`` to show before the first word, and streams tokens."""
 
     def run(session: Session, job: JobContext) -> AskResult:
         def started(accepted_in: str) -> None:
@@ -68,6 +69,7 @@ def ask(question: str, conversation_id: str, collection: str | None) -> Operatio
             cancel=job.cancel,
             on_token=job.on_token,
             on_started=started,
+            on_preview=job.report,
         )
 
     return run

@@ -10,6 +10,11 @@ measured differently:
 - an extracted value, which is short and read into a table, needs nearly all of its key
   terms (``VALUE_SUPPORT``).
 
+An answer sentence is checked against single sentences of its passage, not the whole
+passage (``find_support``): the sentence must hold the answer's terms and numbers, and be
+about what was asked (a term of the question that the answer does not already repeat),
+so a "60 days" copied from the notice clause does not pass for a question on the cure period.
+
 Every number a statement gives (amounts, doses, dates, periods) must be on the page too:
 "60 days" does not pass for a page that says "30 days". A model's way of saying that
 something is absent is recognised here as well, so it is never shown as a finding.
@@ -18,8 +23,10 @@ something is absent is recognised here as well, so it is never shown as a findin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from assistant.text import query_terms
+from assistant.text import normalise_numbers, query_terms, sentence_spans
 
 ANSWER_SUPPORT = 0.6  # share of an answer's words its passage must contain
 STATEMENT_SUPPORT = 0.6  # share of a summary statement's key terms its page must contain
@@ -78,8 +85,8 @@ def numbers_present(statement: str, page_text: str) -> bool:
 
     Amounts, doses and dates are what a reader acts on, so a near match is not enough for them.
     """
-    on_page = set(_NUMBER.findall(page_text))
-    return all(number in on_page for number in _NUMBER.findall(statement))
+    on_page = set(_NUMBER.findall(normalise_numbers(page_text)))
+    return all(number in on_page for number in _NUMBER.findall(normalise_numbers(statement)))
 
 
 def supported(statement: str, page_text: str, threshold: float = STATEMENT_SUPPORT) -> bool:
@@ -90,3 +97,102 @@ def supported(statement: str, page_text: str, threshold: float = STATEMENT_SUPPO
 def says_not_stated(value: str) -> bool:
     """True for a model's way of saying a field is absent ("not stated", "N/A", "none")."""
     return not value.strip() or bool(_NOT_STATED.search(value.strip()))
+
+
+# Question words that ask for a kind of answer ("how long", "how much") rather than name a topic.
+ASKING_WORDS = frozenset(
+    [
+        "much",
+        "many",
+        "long",
+        "often",
+        "far",
+        "old",
+        "kind",
+        "type",
+        "sort",
+        "happens",
+        "happen",
+        "mean",
+        "means",
+        "say",
+        "says",
+        "state",
+        "states",
+        "document",
+        "documents",
+        "passage",
+        "passages",
+        "text",
+        "tell",
+    ]
+)
+_STEM = 6  # words compared on their first letters: "returned" ~ "return", "deposits" ~ "deposit"
+
+
+def _stem(word: str) -> str:
+    return word if word.isdigit() else word.lower()[:_STEM]
+
+
+def stems(text: str) -> set[str]:
+    """The word stems of ``text``, as the sentence check compares them (numbers whole)."""
+    return {_stem(w) for w in _WORD.findall(text)}
+
+
+@dataclass(frozen=True)
+class SentenceMatch:
+    """The sentence (or two adjacent sentences) of a passage that best backs a claim."""
+
+    passage: int  # index into the passages searched
+    start: int
+    end: int
+    quote: str  # the passage's own words, whitespace collapsed
+    claim_share: float  # share of the claim's key terms the quote holds
+    numbers: bool  # every number of the claim is in the quote
+    on_topic: bool  # the quote or the sentence before it holds a term the question adds
+
+    @property
+    def supports(self) -> bool:
+        return self.numbers and self.on_topic and self.claim_share >= ANSWER_SUPPORT
+
+
+def _share(terms: list[str], present: set[str]) -> float:
+    return sum(1 for t in terms if t in present) / len(terms) if terms else 0.0
+
+
+def find_support(claim: str, question: str, passages: Sequence[str]) -> SentenceMatch | None:
+    """The best sentence of ``passages`` for ``claim`` as an answer to ``question``, or None.
+
+    Two adjacent sentences are tried as one quote too: "The deposit is 24,000 pounds. It is
+    returned within thirty days." backs an answer that joins both.
+    """
+    claim = normalise_numbers(claim)
+    claim_terms = [_stem(t) for t in query_terms(claim)]
+    claim_numbers = _NUMBER.findall(claim)
+    claim_stems = set(claim_terms)
+    topic = [_stem(t) for t in query_terms(question) if _stem(t) not in claim_stems and t not in ASKING_WORDS]
+    best: tuple[tuple[bool, bool, float, int], SentenceMatch] | None = None
+    for index, text in enumerate(passages):
+        spans = sentence_spans(text)
+        sentence_stems = [stems(normalise_numbers(text[a:b])) for a, b in spans]
+        for i, (start, _) in enumerate(spans):
+            single = 0.0
+            for j in (i, i + 1):
+                if j >= len(spans) or (j > i and spans[j][1] - start > 600):
+                    continue
+                stop = spans[j][1]
+                quote = text[start:stop]
+                window = sentence_stems[i] | sentence_stems[j]
+                context = window | (sentence_stems[i - 1] if i else set())
+                share = _share(claim_terms, window)
+                if j > i and share <= max(single, _share(claim_terms, sentence_stems[j])):
+                    continue  # the second sentence adds nothing the claim needs
+                single = share
+                numbers = all(n in window for n in claim_numbers)
+                on_topic = not topic or any(t in context for t in topic)
+                match = SentenceMatch(index, start, stop, " ".join(quote.split()), share, numbers, on_topic)
+                # Prefer a quote that supports; then more of the claim; then the shorter quote.
+                key = (match.supports, numbers and on_topic, share, -(stop - start))
+                if best is None or key > best[0]:
+                    best = (key, match)
+    return best[1] if best is not None else None

@@ -1,12 +1,14 @@
 """Question -> retrieval -> passages fitted to a token budget -> streamed, cited answer.
 
-The model replies under a JSON schema (the passage it answers from, then a short
-phrase copied from it), which a 0.5B model follows reliably where free-form citation
-syntax fails. Everything shown as verified is checked after generation: a passage
-number that was not given is dropped, an answer its passage does not contain is
-flagged, and weak retrieval evidence or the model's own "not found" gives a fixed,
-honest message with the closest passages instead of a guess. An answer that only
-repeats the question's words tells the user nothing; it is decoded again with it ruled out.
+The model replies under a JSON schema (the passage it answers from, a verdict for a
+yes/no question, then the direct answer), which a small model follows reliably where
+free-form citation syntax fails. The rest of the answer is composed from the passages'
+own sentences and checked (``assistant.answering.compose``): the direct answer must be
+backed by one sentence of a passage that is about what was asked, every further part of
+the question gets its sentence or a plain "the documents found do not say", and weak
+retrieval evidence or the model's own "not found" gives a fixed, honest message with the
+closest passages instead of a guess. An answer that only repeats the question's words
+tells the user nothing; it is decoded again with it ruled out.
 """
 
 from __future__ import annotations
@@ -16,21 +18,27 @@ import re
 import time
 from collections.abc import Sequence
 
-from assistant.answering.grounding import (
-    ANSWER_SUPPORT,
-    is_refusal,
-    may_be_refusal,
-    support,
-)
+from assistant.answering.compose import compose, direct_text
+from assistant.answering.confidence import rate
+from assistant.answering.grounding import find_support, is_refusal, may_be_refusal
 from assistant.answering.prompts import (
     NOT_FOUND_MESSAGE,
     answer_messages,
     answer_schema,
     passage_block,
+    question_text,
     rewrite_messages,
 )
-from assistant.answering.reply import parse_reply, partial_answer, repeats_question
-from assistant.answering.types import Answer, Citation, QuestionError, TokenCallback, Turn
+from assistant.answering.question import QuestionShape, analyse
+from assistant.answering.reply import parse_reply, partial_answer, partial_verdict, repeats_question
+from assistant.answering.types import (
+    Answer,
+    PassagePreview,
+    PreviewCallback,
+    QuestionError,
+    TokenCallback,
+    Turn,
+)
 from assistant.config import AnswerSettings, Settings
 from assistant.index.library import Library
 from assistant.index.retrieve import SearchHit
@@ -61,7 +69,10 @@ class Answerer:
         history: Sequence[Turn] = (),
         cancel: CancelToken | None = None,
         on_token: TokenCallback | None = None,
+        on_preview: PreviewCallback | None = None,
     ) -> Answer:
+        """Answer ``question``; ``on_token`` gets the answer as it is written, ``on_preview``
+        the best-matching passage sentence before the model starts."""
         started = time.perf_counter()
         question = self.check_question(question)
         result = Answer(question=question, answer="", found=False, model=self.model.name)
@@ -79,19 +90,23 @@ class Answerer:
             result.passages = hits
             result.answer = NOT_FOUND_MESSAGE
             return self._finish(result, started, on_token)
-        passages, texts = self._fit(question, hits, history_messages, earlier)
+        shape = analyse(question)
+        asked = question_text(question, shape)
+        passages, texts = self._fit(asked, hits, history_messages, earlier)
         result.passages = passages
-        messages = answer_messages(question, texts, history_messages, earlier)
+        if on_preview is not None:
+            self._preview(question, passages, on_preview)
+        messages = answer_messages(asked, texts, history_messages, earlier)
         streamed: list[str] = []
         sink = None if on_token is None else _tee(on_token, streamed)
         rejected: list[str] = []
         while True:
-            raw = self._generate(question, messages, result, started, cancel, sink, rejected)
+            raw = self._generate(question, shape, messages, result, started, cancel, sink, rejected)
             repeated = self._repeated_answer(raw, question, result)
             if not repeated or len(rejected) == MAX_RETRIES:
                 break
             rejected.append(repeated)
-        self._judge(result, raw)
+        self._judge(result, raw, shape)
         if on_token is not None:
             shown = "".join(streamed)
             rest = result.answer[len(shown) :] if result.answer.startswith(shown) else ""
@@ -167,6 +182,14 @@ class Answerer:
             budget -= cost
         return kept, texts
 
+    def _preview(self, question: str, passages: list[SearchHit], on_preview: PreviewCallback) -> None:
+        match = find_support(question, question, [p.text for p in passages])
+        if match is None:
+            return
+        hit = passages[match.passage]
+        page = self.library.page_for(hit, match.quote)
+        on_preview(PassagePreview(hit.document, hit.path, page, match.quote))
+
     def _repeated_answer(self, raw: str, question: str, result: Answer) -> str:
         """The reply's answer if it only repeats the question (and should be decoded again).
 
@@ -183,6 +206,7 @@ class Answerer:
     def _generate(
         self,
         question: str,
+        shape: QuestionShape,
         messages: list[ChatMessage],
         result: Answer,
         started: float,
@@ -204,15 +228,24 @@ class Answerer:
                 max_tokens=self.llm.max_answer_tokens,
                 temperature=self.llm.temperature,
                 cancel=cancel,
-                response_format={"type": "json_object", "schema": answer_schema(len(result.passages))},
+                response_format={
+                    "type": "json_object",
+                    "schema": answer_schema(len(result.passages), yes_no=shape.yes_no),
+                },
                 avoid=avoid,
             ):
                 if not first:
                     first = time.perf_counter()
                 raw += piece
                 if on_token is not None:
-                    text = partial_answer(raw)
-                    held = may_be_refusal(text) or repeats_question(text, question, partial=True)
+                    verdict = partial_verdict(raw)
+                    answer = partial_answer(raw)
+                    held = (
+                        (shape.yes_no and verdict in (None, "not stated"))
+                        or may_be_refusal(answer)
+                        or repeats_question(answer, question, partial=True)
+                    )
+                    text = direct_text(answer, verdict, final=False)
                     if len(text) > len(shown) and text.startswith(shown) and not held:
                         on_token(text[len(shown) :])
                         shown = text
@@ -226,40 +259,30 @@ class Answerer:
             result.timings.completion_tokens = timings.completion_tokens
         return raw
 
-    def _judge(self, result: Answer, raw: str) -> None:
-        """Decide found / not found, and keep the citation only if its passage supports the answer."""
+    def _judge(self, result: Answer, raw: str, shape: QuestionShape) -> None:
+        """Decide found / not found, then compose the checked, cited answer from the reply."""
         reply = parse_reply(raw, len(result.passages))
         if reply.invalid_passage is not None:
             result.invalid_citations = [reply.invalid_passage]
-        if is_refusal(reply.answer) and not result.cancelled:
+        refused = reply.verdict == "not stated" or (reply.verdict is None and is_refusal(reply.answer))
+        if refused and not result.cancelled:
             result.answer = NOT_FOUND_MESSAGE
+            result.confidence = rate(result, None, self.settings.min_similarity)
             return
-        result.found = bool(reply.answer)
-        number = self._supporting_passage(reply.answer, reply.passage, result.passages)
-        if number is None:
-            result.answer = reply.answer
-            result.uncited_sentences = [reply.answer] if reply.answer else []
+        result.found = bool(reply.answer or reply.verdict)
+        if result.cancelled:  # the user stopped it: show what was written, and nothing more
+            result.answer = direct_text(reply.answer, reply.verdict, final=False)
+            result.short_answer = reply.answer
             return
-        hit = result.passages[number - 1]
-        result.answer = f"{reply.answer} [{number}]"
-        page = self.library.page_for(hit, reply.answer)
-        result.citations.append(
-            Citation(number, hit.document, hit.path, page, hit.text, hit.doc_id, hit.chunk_id)
-        )
-
-    def _supporting_passage(self, answer: str, cited: int | None, passages: list[SearchHit]) -> int | None:
-        """The cited passage if it contains the answer, else the one that does, else None.
-
-        A small model sometimes copies the right phrase but names the wrong passage; the
-        citation a user clicks must lead to the text that says it.
-        """
-        scores = [support(answer, hit.text) for hit in passages]
-        if cited is not None and scores[cited - 1] >= ANSWER_SUPPORT:
-            return cited
-        best = max(range(len(scores)), key=scores.__getitem__, default=None)
-        if best is not None and scores[best] >= ANSWER_SUPPORT:
-            return best + 1
-        return None
+        # A follow-up ("and how much do they pay?") is about what its standalone query names.
+        topic = result.search_query or result.question
+        composed = compose(topic, shape, reply, result.passages, self.library.page_for)
+        result.answer = composed.text
+        result.short_answer = composed.short_answer
+        result.sentences = composed.sentences
+        result.citations = composed.citations
+        result.uncited_sentences = composed.uncited
+        result.confidence = rate(result, composed, self.settings.min_similarity)
 
     def _finish(self, result: Answer, started: float, on_token: TokenCallback | None) -> Answer:
         if on_token is not None and result.answer:

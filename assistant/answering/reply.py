@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 _ANSWER_FIELD = re.compile(r'"answer"\s*:\s*"')
 _PASSAGE_FIELD = re.compile(r'"passage"\s*:\s*(\d+)')
+_VERDICT_FIELD = re.compile(r'"verdict"\s*:\s*"([a-z ]+)"')
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words that carry no content of their own: an answer made of these and question words
 # still only repeats the question.
@@ -33,26 +34,42 @@ class Reply:
     answer: str
     passage: int | None  # None when the number was missing or not one of the passages given
     invalid_passage: int | None = None
+    verdict: str | None = None  # "yes", "no" or "not stated" for a yes/no question
+
+
+def _verdict(value: object) -> str | None:
+    text = str(value).strip().lower() if value is not None else ""
+    return text if text in ("yes", "no", "not stated") else None
 
 
 def parse_reply(raw: str, passages: int) -> Reply:
     """The answer text and cited passage number from a (possibly truncated) JSON reply."""
     answer = ""
     number: int | None = None
+    verdict: str | None = None
     try:
         data = json.loads(raw)
         if isinstance(data, dict):
             answer = str(data.get("answer", ""))
             value = data.get("passage")
             number = int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+            verdict = _verdict(data.get("verdict"))
     except ValueError:
         answer = partial_answer(raw)
         match = _PASSAGE_FIELD.search(raw)
         number = int(match.group(1)) if match else None
+        verdict_match = _VERDICT_FIELD.search(raw)
+        verdict = _verdict(verdict_match.group(1)) if verdict_match else None
     answer = " ".join(answer.split())
     if number is not None and not 1 <= number <= passages:
-        return Reply(answer, None, number)
-    return Reply(answer, number)
+        return Reply(answer, None, number, verdict)
+    return Reply(answer, number, None, verdict)
+
+
+def partial_verdict(raw: str) -> str | None:
+    """The verdict of a yes/no reply once it has been written in full, while streaming."""
+    match = _VERDICT_FIELD.search(raw)
+    return _verdict(match.group(1)) if match else None
 
 
 def partial_answer(raw: str) -> str:

@@ -6,6 +6,7 @@ the `quire ask --json` contract (fields are added, never renamed or removed).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ class Citation:
     text: str
     doc_id: str = ""
     chunk_id: str = ""
+    quote: str = ""  # the passage's own sentence that backs what cites it (marked in the viewer)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -35,6 +37,7 @@ class Citation:
             "path": self.path,
             "page": self.page,
             "text": self.text,
+            "quote": self.quote,
         }
 
     @classmethod
@@ -45,7 +48,52 @@ class Citation:
             path=str(data.get("path", "")),
             page=int(data.get("page", 0) or 0),
             text=str(data.get("text", "")),
+            quote=str(data.get("quote", "")),
         )
+
+
+class SentenceKind(enum.StrEnum):
+    """What a sentence of an answer is, so a reader (and the UI) can tell them apart."""
+
+    ANSWER = "answer"  # the direct answer, in the model's words, checked against its quote
+    QUOTE = "quote"  # a passage's own sentence, verbatim, that backs the answer
+    NOT_STATED = "not_stated"  # a part of the question the passages were searched for and lack
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer with the passages it cites and whether they back it."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+    supported: bool = False
+    kind: SentenceKind = SentenceKind.ANSWER
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "citations": list(self.citations),
+            "supported": self.supported,
+            "kind": str(self.kind),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnswerSentence:
+        kind = str(data.get("kind", SentenceKind.ANSWER))
+        return cls(
+            text=str(data.get("text", "")),
+            citations=tuple(int(n) for n in data.get("citations", []) if isinstance(n, int)),
+            supported=bool(data.get("supported", False)),
+            kind=SentenceKind(kind) if kind in SentenceKind.__members__.values() else SentenceKind.ANSWER,
+        )
+
+
+class Confidence(enum.StrEnum):
+    """How far a reader can rely on an answer without opening its source (see ``confidence``)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
 
 
 @dataclass(frozen=True)
@@ -99,11 +147,29 @@ class Answer:
     cancelled: bool = False
     trace: list[dict[str, object]] = field(default_factory=list)  # tool calls (assistant.tools.loop)
     tool_result: dict[str, Any] | None = None  # {"tool", "value"}: a summary or table that is the reply
+    short_answer: str = ""  # the direct answer alone: "Yes", "24,000 pounds", the gist of a clause
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    confidence: Confidence = Confidence.LOW
 
     @property
     def verified(self) -> bool:
-        """True when every sentence carries a citation to a passage that was given."""
-        return self.found and bool(self.citations) and not self.uncited_sentences
+        """True when every sentence cites a given passage and the sentence it quotes backs it.
+
+        A cited passage that merely contains the answer's words is not enough: the direct
+        answer is checked against one sentence of its passage that is about what was asked
+        (``grounding.find_support``), so "verified" means the page says this, in answer to this.
+        """
+        return (
+            self.found
+            and bool(self.citations)
+            and not self.uncited_sentences
+            and all(s.supported for s in self.sentences)
+        )
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether a professional should check this answer against its source before relying on it."""
+        return self.confidence is Confidence.LOW
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -120,6 +186,9 @@ class Answer:
             "cancelled": self.cancelled,
             "trace": self.trace,
             "tool_result": self.tool_result,
+            "short_answer": self.short_answer,
+            "sentences": [s.to_json() for s in self.sentences],
+            "confidence": str(self.confidence),
         }
 
     @classmethod
@@ -145,7 +214,33 @@ class Answer:
             cancelled=bool(data.get("cancelled", False)),
             trace=list(trace) if isinstance(trace, list) else [],
             tool_result=tool_result if isinstance(tool_result, dict) else None,
+            short_answer=str(data.get("short_answer", "")),
+            sentences=[AnswerSentence.from_json(s) for s in data.get("sentences", []) if isinstance(s, dict)],
+            confidence=_confidence(data.get("confidence")),
         )
 
 
+def _confidence(value: object) -> Confidence:
+    """A stored confidence; an answer saved before confidence existed reads as needing review."""
+    try:
+        return Confidence(str(value))
+    except ValueError:
+        return Confidence.LOW
+
+
+@dataclass(frozen=True)
+class PassagePreview:
+    """The passage sentence that best matches the question, shown before the model's first word.
+
+    Something true to read at once while the model reads the passages: it is the
+    document's own sentence with its page, labelled as a passage, never as the answer.
+    """
+
+    document: str
+    path: str
+    page: int
+    sentence: str
+
+
 TokenCallback = Callable[[str], None]
+PreviewCallback = Callable[[PassagePreview], None]

@@ -16,7 +16,7 @@ from assistant.cli.common import ExitCode, UsageError, read_lines
 from assistant.cli.common import emit as _emit
 
 if TYPE_CHECKING:
-    from assistant.answering.types import Answer
+    from assistant.answering.types import Answer, PassagePreview
     from assistant.session.session import Session
 
 
@@ -43,11 +43,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     audit = commands.add_parser("audit", help="show the log of answers given from this library")
     audit.add_argument("--json", action="store_true")
     audit.add_argument("-n", type=int, default=20, help="last N entries (text output)")
+    audit.add_argument(
+        "--needs-review",
+        action="store_true",
+        help="only answers of low confidence, to check against their sources",
+    )
 
 
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _print_preview(preview: PassagePreview) -> None:
+    """The closest passage sentence while the model reads: something true to read at once."""
+    _write(f"[closest passage, {preview.document} p. {preview.page}: “{preview.sentence}”]\n")
 
 
 def _print_sources(answer: Answer) -> None:
@@ -59,10 +69,13 @@ def _print_sources(answer: Answer) -> None:
         return
     if answer.found:
         if not answer.verified:
-            print("\n(!) Not every sentence of this answer cites a passage: check it against the sources.")
+            print(
+                "\n(!) Not every sentence of this answer is backed by a passage: check it against the sources."
+            )
         print("\nSources:")
         for c in answer.citations:
             print(f"  [{c.n}] {c.document}, page {c.page}  ({c.path})")
+        print(f"\nConfidence: {confidence_note(answer)}")
     elif answer.passages:
         print("\nClosest passages:")
         for n, p in enumerate(answer.passages, start=1):
@@ -98,6 +111,7 @@ def cmd_ask(args: argparse.Namespace, session: Session) -> int:
                     remember=not args.no_history,
                     cancel=cancel,
                     on_token=None if args.json else _write,
+                    on_preview=None if args.json else _print_preview,
                 ).answer
         except QuestionError as exc:
             if args.questions is None:
@@ -138,6 +152,7 @@ def cmd_chat(args: argparse.Namespace, session: Session) -> int:
                     collection=args.collection,
                     cancel=cancel,
                     on_token=_write,
+                    on_preview=_print_preview,
                 )
         except QuestionError as exc:
             print(exc)
@@ -181,16 +196,31 @@ def cmd_models(args: argparse.Namespace, session: Session) -> int:
     return ExitCode.OK
 
 
+def confidence_note(answer: Answer) -> str:
+    """The confidence as a reader should take it, in words."""
+    from assistant.answering.types import Confidence
+
+    if answer.confidence is Confidence.HIGH:
+        return "high (the cited sentences state the answer)"
+    if answer.confidence is Confidence.MEDIUM:
+        return "medium (read the cited sentences: part of the question may be unanswered)"
+    return "low: check the source before relying on this answer"
+
+
 def cmd_audit(args: argparse.Namespace, session: Session) -> int:
     entries = session.audit.entries()
+    if args.needs_review:
+        entries = [e for e in entries if e.get("needs_review")]
     if args.json:
         _emit(entries)
         return ExitCode.OK
     if not entries:
-        print("No answers recorded yet.")
+        print("No answers need review." if args.needs_review else "No answers recorded yet.")
     for entry in entries[-args.n :]:
         pages = ", ".join(f"{p['document']} p.{p['page']}" for p in entry["passages"])
         state = "verified" if entry.get("verified") else ("found" if entry["found"] else "not found")
+        if entry.get("confidence"):
+            state += f", {entry['confidence']} confidence"
         print(
             f"{entry['time']}  [{state}]  {entry['question']}\n    -> {entry['answer']}\n    passages: {pages or '-'}"
         )

@@ -31,7 +31,10 @@ class AuditLog:
             "model": answer.model,
             "found": answer.found,
             "verified": answer.verified,
+            "confidence": str(answer.confidence),
+            "needs_review": answer.needs_review,
             "answer": answer.answer,
+            "short_answer": answer.short_answer,
             "passages": [
                 {"n": n, "document": p.document, "path": p.path, "page": p.page, "chunk_id": p.chunk_id}
                 for n, p in enumerate(answer.passages, start=1)

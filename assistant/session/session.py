@@ -29,7 +29,7 @@ from assistant.jobs import CancelToken, Progress
 from assistant.session.parts import Parts
 
 if TYPE_CHECKING:
-    from assistant.answering.types import Answer, TokenCallback
+    from assistant.answering.types import Answer, PreviewCallback, TokenCallback
     from assistant.documents.extract import Extraction, ExtractionSchema
     from assistant.documents.summarize import Summary
     from assistant.index.indexer import IndexReport
@@ -161,14 +161,16 @@ class Session:
         cancel: CancelToken | None = None,
         on_token: TokenCallback | None = None,
         on_started: Callable[[str], None] | None = None,
+        on_preview: PreviewCallback | None = None,
     ) -> AskResult:
         """Answer ``question``, audit the answer and store the turn in its conversation.
 
         With ``conversation_id`` the earlier turns of that conversation are the history a
         follow-up is read against; without it (and with ``remember``) a new conversation is
         started, named after the question. ``on_started`` receives the conversation id once
-        the question is accepted, before the answer is generated. ``remember=False`` keeps
-        no turn (the answer is still audited).
+        the question is accepted, before the answer is generated; ``on_preview`` the best
+        passage sentence, before the model's first word. ``remember=False`` keeps no turn
+        (the answer is still audited).
         """
         from assistant.answering.types import Turn
 
@@ -183,7 +185,12 @@ class Session:
         if on_started is not None:
             on_started(conversation_id)
         answer = assistant.ask(
-            checked, collection=collection, history=history, cancel=cancel, on_token=on_token
+            checked,
+            collection=collection,
+            history=history,
+            cancel=cancel,
+            on_token=on_token,
+            on_preview=on_preview,
         )
         if remember and conversation_id:
             self.conversations.add_turn(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from functools import partial
 
 from assistant.answering.pipeline import Answerer
-from assistant.answering.types import Answer, TokenCallback, Turn
+from assistant.answering.types import Answer, Confidence, PreviewCallback, TokenCallback, Turn
 from assistant.jobs import Cancelled, CancelToken
 from assistant.tools.builtin import ToolContext, builtin_registry
 from assistant.tools.loop import ANSWER, ToolLoop
@@ -43,6 +44,7 @@ class Assistant:
         history: Sequence[Turn] = (),
         cancel: CancelToken | None = None,
         on_token: TokenCallback | None = None,
+        on_preview: PreviewCallback | None = None,
     ) -> Answer:
         """Answer ``question``; its ``trace`` lists the tool calls (empty for a plain question).
 
@@ -56,11 +58,18 @@ class Assistant:
         except Cancelled:
             return Answer(checked, "", False, self.answerer.model.name, cancelled=True)
         self.last_route = route
+        answer = partial(
+            self.answerer.answer,
+            checked,
+            collection=collection,
+            history=history,
+            cancel=cancel,
+            on_token=on_token,
+            on_preview=on_preview,
+        )
         log.info("Routed %r to %s by %s in %.1f ms", checked[:80], route.tool, route.source, route.ms)
         if route.tool == ANSWER:
-            return self.answerer.answer(
-                checked, collection=collection, history=history, cancel=cancel, on_token=on_token
-            )
+            return answer()
         self.context.collection, self.context.cancel = collection, cancel
         result = Answer(checked, "", False, self.answerer.model.name)
         try:
@@ -70,13 +79,13 @@ class Assistant:
             result.timings.total_ms = (time.perf_counter() - started) * 1000
             return result
         if not run.trace:  # the model chose to answer after all
-            return self.answerer.answer(
-                checked, collection=collection, history=history, cancel=cancel, on_token=on_token
-            )
+            return answer()
         result.answer, result.found = run.answer, run.ok
         result.trace = [entry.to_json() for entry in run.trace]
         if run.ok and run.tool and self.registry[run.tool].direct:
             result.tool_result = {"tool": run.tool, "value": run.value}
+            # Each row or statement of a summary or table was checked against its page.
+            result.confidence = Confidence.MEDIUM
         result.timings.total_ms = (time.perf_counter() - started) * 1000
         if on_token is not None and result.answer:
             on_token(result.answer)

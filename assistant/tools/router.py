@@ -4,8 +4,9 @@ Most requests are plain questions ("what is the notice period?"), and they must 
 the Answerer with no added latency, so the first judge is a set of patterns that costs
 microseconds. A request with a clear sign ("summarise...", "between 3 March 2025 and
 ...", "1,200 * 0.04") goes straight to its tool; one with no sign at all goes straight
-to the Answerer; only a request with a weak, ambiguous sign ("how many days...",
-"documents") is put to the model, as a constrained choice among the tools.
+to the Answerer; only a request with a weak, ambiguous sign ("how many days until 3 May", "documents
+about ...") that is not worded as a question is put to the model, as a constrained
+choice among the tools.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.answering.question import is_question
 from assistant.jobs import CancelToken
 from assistant.tools.loop import ANSWER, ToolLoop
 
@@ -113,7 +115,12 @@ def route_by_rules(request: str) -> str | None:
         or (numbers >= 2 and _ARITH_WORDS.search(request))
     ):
         return "calculate"
-    if (_DURATION.search(request) and dates == 1) or WEAK.search(request):
+    if _DURATION.search(request) and dates == 1:
+        return None
+    if WEAK.search(request) and not is_question(request):
+        # A question ("Does the LGPL ...?", "What is the total ...?") is answered from the
+        # passages, with every sentence checked: only a request worded as a command is put to
+        # the model, so a plain question never pays for a routing call.
         return None
     return ANSWER
 

@@ -105,6 +105,7 @@ COMMANDS: list[list[str]] = [
     ["extract", "lease-a", "lease-b", "--schema", "contract", "--json"],
     ["models", "--json"],
     ["audit", "--json"],
+    ["audit", "--needs-review", "--json"],
 ]
 
 

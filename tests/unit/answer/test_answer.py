@@ -59,7 +59,12 @@ def test_citation_maps_to_document_and_page(library: Library) -> None:
     ans, model = answerer(library, reply(1, "fifteen days after written notice"))
     result = ans.answer("How long does the tenant have to cure a late payment?", on_token=streamed.append)
     assert result.found and result.verified
-    assert result.answer == "fifteen days after written notice [1]"
+    assert result.answer.splitlines() == [
+        "Fifteen days after written notice. [1]",
+        "“The tenant has fifteen days after written notice to cure a late payment.” [1]",
+    ]
+    assert result.short_answer == "fifteen days after written notice"
+    assert result.citations[0].quote == PAGES[2]
     assert "".join(streamed) == result.answer  # streamed, then its citation
     assert (result.citations[0].n, result.citations[0].document, result.citations[0].page) == (1, "lease", 3)
     assert 'page="3"' in passage_numbers(model)[0]
@@ -71,7 +76,7 @@ def test_citation_to_a_passage_not_given_is_dropped_and_flagged(library: Library
     result = ans.answer("How long to cure a late payment?")
     assert result.invalid_citations == [9]
     assert result.citations == []
-    assert result.uncited_sentences == ["the moon is made of cheese"]
+    assert result.uncited_sentences == ["The moon is made of cheese."]
     assert not result.verified
     assert result.to_json()["verified"] is False
 
@@ -87,7 +92,7 @@ def test_answer_repeating_the_question_is_decoded_again_without_it(library: Libr
     streamed: list[str] = []
     ans, model = answerer(library, reply(1, "late payment"), reply(1, "fifteen days"))
     result = ans.answer("How long does the tenant have to cure a late payment?", on_token=streamed.append)
-    assert result.answer == "fifteen days [1]" and result.verified
+    assert result.answer.startswith("Fifteen days. [1]") and result.verified
     assert [call.avoid for call in model.calls] == [[], ["late payment"]]
     assert "".join(streamed) == result.answer  # the rejected answer was never shown
 
@@ -97,7 +102,7 @@ def test_repeats_are_retried_at_most_twice(library: Library) -> None:
     result = ans.answer("How long does the tenant have to cure a late payment?")
     assert len(model.calls) == 3
     assert model.calls[-1].avoid == ["tenant", "the tenant"]
-    assert result.answer.startswith("a late payment")  # the last try stands, flagged like any other
+    assert result.answer.startswith("A late payment")  # the last try stands, flagged like any other
 
 
 @pytest.mark.parametrize(
@@ -123,13 +128,14 @@ def test_answer_that_no_passage_supports_is_not_verified(library: Library) -> No
     result = ans.answer("How long to cure a late payment?")
     assert result.found and not result.verified
     assert result.citations == []
-    assert result.uncited_sentences == ["ninety days by registered mail"]
+    assert result.uncited_sentences == ["Ninety days by registered mail."]
+    assert result.confidence == "low" and result.needs_review
 
 
 def test_answer_cut_short_still_parses(library: Library) -> None:
     ans, _ = answerer(library, '{"passage": 1, "answer": "fifteen days after')
     result = ans.answer("How long to cure a late payment?")
-    assert result.answer == "fifteen days after [1]" and result.verified
+    assert result.answer.startswith("Fifteen days after. [1]") and result.verified
 
 
 @pytest.mark.parametrize("text", ["NOT_FOUND", "I could not find this.", ""])
@@ -240,3 +246,33 @@ def test_audit_log_records_answers_and_survives_a_damaged_line(library: Library,
     assert entry["question"] == "How long to cure a late payment?"
     assert entry["found"] is True and entry["model"] == "scripted"
     assert entry["passages"][0]["page"] == 3 and entry["passages"][0]["document"] == "lease"
+
+
+def test_yes_no_question_opens_with_its_verdict(library: Library) -> None:
+    streamed: list[str] = []
+    verdict = json.dumps(
+        {"passage": 1, "verdict": "yes", "answer": "the tenant may cure within fifteen days"}
+    )
+    ans, model = answerer(library, verdict)
+    result = ans.answer("Can the tenant cure a late payment after notice?", on_token=streamed.append)
+    schema = model.calls[-1].response_format["schema"]
+    assert list(schema["properties"]) == ["passage", "verdict", "answer"]
+    assert result.answer.startswith("Yes. The tenant may cure within fifteen days. [1]")
+    assert result.short_answer == "Yes"
+    assert "".join(streamed) == result.answer
+    assert result.verified
+
+
+def test_yes_no_question_the_documents_do_not_settle_is_declined(library: Library) -> None:
+    ans, _ = answerer(library, json.dumps({"passage": 1, "verdict": "not stated", "answer": "yes"}))
+    result = ans.answer("Can the tenant keep a dog?")
+    assert not result.found and result.answer == NOT_FOUND_MESSAGE
+
+
+def test_multi_part_question_states_the_part_the_documents_lack(library: Library) -> None:
+    ans, _ = answerer(library, reply(1, "eight thousand pounds per month"))
+    result = ans.answer("How much is the rent and what is the insurance excess?")
+    assert result.answer.splitlines()[-1] == "The documents found do not say: “What is the insurance excess?”"
+    assert result.sentences[-1].kind == "not_stated"
+    assert result.confidence != "high"  # an answer with a missing part is never "high"
+    assert result.to_json()["sentences"][0]["supported"] is True

@@ -1,0 +1,219 @@
+"""Turn the model's checked reply into the answer a professional reads.
+
+The model writes only the direct answer (and, for a yes/no question, its verdict): that
+is all a small model does reliably, and it keeps decoding short. Everything after it is
+the documents' own words, chosen and checked here:
+
+1. the direct answer, cited to the sentence of a passage that backs it
+   (``grounding.find_support``), or marked unsupported when no sentence does;
+2. that sentence, quoted verbatim, so the reader sees what the page says;
+3. for each further part of the question, the passage sentence that addresses it, or a
+   plain statement that the documents found do not say;
+4. for a comparison, the best sentence of each document, so both are cited.
+
+A quote is verbatim by construction, so it is supported; the direct answer is the only
+sentence in the model's words, and it alone can fail the check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from assistant.answering.grounding import ASKING_WORDS, SentenceMatch, find_support, stems
+from assistant.answering.question import QuestionShape
+from assistant.answering.reply import Reply
+from assistant.answering.types import AnswerSentence, Citation, SentenceKind
+from assistant.index.retrieve import SearchHit
+from assistant.text import query_terms
+
+PART_SUPPORT = 0.5  # share of a part's own terms a sentence needs to count as addressing it
+MAX_QUOTES = 4
+_COMPARE_WORDS = frozenset(
+    ["compare", "comparison", "differ", "differs", "difference", "differences", "versus", "vs", "unlike"]
+)
+
+# The page of a passage that holds the given text (``Library.page_for``).
+PageFinder = Callable[[SearchHit, str], int]
+
+
+@dataclass
+class Composed:
+    """The parts of an ``Answer`` the composer decides."""
+
+    short_answer: str
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    direct_supported: bool = False
+    support_rank: int | None = None  # rank (1 = best retrieved) of the passage backing the answer
+    missing_parts: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(_with_markers(s) for s in self.sentences)
+
+    @property
+    def uncited(self) -> list[str]:
+        return [s.text for s in self.sentences if s.kind is SentenceKind.ANSWER and not s.supported]
+
+
+def direct_text(answer: str, verdict: str | None, *, final: bool) -> str:
+    """The direct answer as shown: the verdict first, the first letter capitalised.
+
+    Used on the streaming text too, so what the user watched is a prefix of the final answer.
+    """
+    body = answer.strip()
+    if verdict in ("yes", "no"):
+        words = body.split(maxsplit=1)
+        if words and words[0].lower().strip(",.:;!") in ("yes", "no"):
+            body = words[1] if len(words) > 1 else ""
+        body = f"{verdict.capitalize()}. {body[:1].upper()}{body[1:]}".strip()
+    else:
+        body = body[:1].upper() + body[1:]
+    if final and body and body[-1] not in ".!?":
+        body += "."
+    return body
+
+
+def compose(
+    question: str,
+    shape: QuestionShape,
+    reply: Reply,
+    passages: Sequence[SearchHit],
+    page_for: PageFinder,
+) -> Composed:
+    texts = [p.text for p in passages]
+    short = reply.verdict.capitalize() if reply.verdict in ("yes", "no") else reply.answer
+    out = Composed(short_answer=short)
+    direct = direct_text(reply.answer, reply.verdict, final=True)
+    # The passage the model chose is searched first: when it backs the answer, it is the citation.
+    match = _backing(reply, question, texts)
+    quotes: list[SentenceMatch] = []
+    if match is not None and match.supports:
+        out.direct_supported = True
+        out.support_rank = match.passage + 1
+        out.sentences.append(AnswerSentence(direct, (match.passage + 1,), True, SentenceKind.ANSWER))
+        quotes.append(match)
+    else:
+        out.sentences.append(AnswerSentence(direct, (), False, SentenceKind.ANSWER))
+    if shape.multi_part:
+        _cover_parts(shape, texts, quotes, out)
+    if shape.compare:
+        _cover_documents(question, passages, quotes, out)
+    _add_quotes(quotes, out)
+    out.citations = _citations(quotes, passages, page_for)
+    return out
+
+
+def _backing(reply: Reply, question: str, texts: list[str]) -> SentenceMatch | None:
+    """The sentence that backs the answer: in the passage the model chose if it has one.
+
+    A bare verdict ("Yes.") says nothing checkable by itself, so the sentence must then
+    back the question's own terms: the provision the verdict is about.
+    """
+    claim = reply.answer
+    if reply.verdict is not None and len(query_terms(claim)) < 2:
+        claim = f"{question} {claim}"
+    if reply.passage is not None:
+        chosen = find_support(claim, question, [texts[reply.passage - 1]])
+        if chosen is not None and chosen.supports:
+            return replace(chosen, passage=reply.passage - 1)
+    return find_support(claim, question, texts)
+
+
+def _own_terms(part: str, others: Sequence[str]) -> set[str]:
+    """The stems of the words only this part of the question uses."""
+    shared = set().union(*(stems(" ".join(query_terms(o))) for o in others)) if others else set()
+    mine = {t for t in query_terms(part) if t not in ASKING_WORDS}
+    return stems(" ".join(mine)) - shared
+
+
+def _cover_parts(shape: QuestionShape, texts: list[str], quotes: list[SentenceMatch], out: Composed) -> None:
+    """Each part answered by a quote, or stated as absent: never silently dropped."""
+    for index, part in enumerate(shape.parts):
+        others = shape.parts[:index] + shape.parts[index + 1 :]
+        own = _own_terms(part, others)
+        if not own:
+            continue
+        said = stems(" ".join(q.quote for q in quotes))
+        if out.direct_supported:
+            said |= stems(out.sentences[0].text)
+        if own & said:
+            continue
+        match = find_support(part, part, texts)
+        if match is not None and _covers(own, match) and len(quotes) < MAX_QUOTES:
+            quotes.append(match)
+            continue
+        out.missing_parts += 1
+        asked = part[:1].upper() + part[1:]
+        out.sentences.append(
+            AnswerSentence(f"The documents found do not say: “{asked}?”", (), True, SentenceKind.NOT_STATED)
+        )
+
+
+def _covers(own: set[str], match: SentenceMatch) -> bool:
+    return len(own & stems(match.quote)) / len(own) >= PART_SUPPORT
+
+
+def _cover_documents(
+    question: str, passages: Sequence[SearchHit], quotes: list[SentenceMatch], out: Composed
+) -> None:
+    """For a comparison, the best sentence of each of the first two documents retrieved."""
+    documents = list(dict.fromkeys(p.doc_id or p.path for p in passages))[:2]
+    cited = {passages[q.passage].doc_id or passages[q.passage].path for q in quotes}
+    # What is compared: the question's terms that neither name a document nor ask to compare.
+    titles = stems(" ".join(p.document for p in passages))
+    topic = " ".join(t for t in query_terms(question) if t not in _COMPARE_WORDS and not stems(t) & titles)
+    for document in documents:
+        if document in cited or len(quotes) >= MAX_QUOTES:
+            continue
+        indexes = [i for i, p in enumerate(passages) if (p.doc_id or p.path) == document]
+        match = find_support(topic or question, question, [passages[i].text for i in indexes])
+        if match is not None and match.claim_share >= PART_SUPPORT:
+            quotes.append(replace(match, passage=indexes[match.passage]))
+    if len(documents) < 2:
+        title = passages[0].document if passages else ""
+        out.sentences.append(
+            AnswerSentence(
+                f"The passages found all come from one document ({title}): the comparison may be incomplete.",
+                (),
+                True,
+                SentenceKind.NOT_STATED,
+            )
+        )
+        out.missing_parts += 1
+
+
+def _add_quotes(quotes: list[SentenceMatch], out: Composed) -> None:
+    """The backing sentences, verbatim and each cited, after the direct answer."""
+    seen: set[str] = set()
+    position = 1
+    for match in quotes:
+        if match.quote in seen:
+            continue
+        seen.add(match.quote)
+        sentence = AnswerSentence(f"“{match.quote}”", (match.passage + 1,), True, SentenceKind.QUOTE)
+        out.sentences.insert(position, sentence)
+        position += 1
+
+
+def _citations(
+    quotes: list[SentenceMatch], passages: Sequence[SearchHit], page_for: PageFinder
+) -> list[Citation]:
+    """One citation per passage cited, carrying the first sentence quoted from it."""
+    citations: dict[int, Citation] = {}
+    for match in quotes:
+        n = match.passage + 1
+        if n in citations:
+            continue
+        hit = passages[match.passage]
+        page = page_for(hit, match.quote)
+        citations[n] = Citation(
+            n, hit.document, hit.path, page, hit.text, hit.doc_id, hit.chunk_id, match.quote
+        )
+    return [citations[n] for n in sorted(citations)]
+
+
+def _with_markers(sentence: AnswerSentence) -> str:
+    markers = "".join(f" [{n}]" for n in sentence.citations)
+    return f"{sentence.text}{markers}"

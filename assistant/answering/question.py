@@ -1,0 +1,153 @@
+"""What shape of answer a question asks for: yes/no, several parts, a comparison.
+
+A professional's question often has more than one part ("How much is the deposit and
+when is it returned?") or asks for a verdict ("May I distribute a modified copy?"). The
+answer must open with the verdict, and every part must be answered or its absence
+stated. Reading the shape from the question's own wording, before the model runs, lets
+the reply schema ask for a verdict and lets the composer check each part afterwards,
+whatever the model chose to write.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.text import query_terms
+
+# Words that open a question answered by yes or no ("Does the licence permit ...?").
+_YES_NO_OPENERS = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "am",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "should",
+        "will",
+        "would",
+        "has",
+        "have",
+        "had",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "don't",
+        "doesn't",
+        "didn't",
+        "can't",
+        "couldn't",
+        "mustn't",
+        "shouldn't",
+        "won't",
+        "wouldn't",
+        "hasn't",
+        "haven't",
+    ]
+)
+# Words that open a question asking for content ("what", "when", ...), or a request ("list").
+_WH_WORDS = frozenset(
+    [
+        "what",
+        "when",
+        "where",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "why",
+        "how",
+        "list",
+        "name",
+        "describe",
+        "explain",
+    ]
+)
+_COMPARE = re.compile(
+    r"\b(compare|comparison|differ|differs|difference|differences|versus|vs\.?|unlike|"
+    r"same as|both)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w']+", re.UNICODE)
+# A new clause that is a question of its own: "? What ...", "; who ...", " and when ...",
+# ", and does ...". After a bare "and" only a question word starts a new part: "late and is
+# evicted" is one question.
+_AUX = "|".join(sorted(w for w in _YES_NO_OPENERS if "'" not in w))
+_WH = "|".join(sorted(_WH_WORDS))
+_PART_BREAK = re.compile(
+    rf"\?\s+|;\s*|,?\s+(?:and|or|but)\s+(?=(?:{_WH})\b)|,\s+(?:and|or|but)\s+(?=(?:{_AUX})\b)",
+    re.IGNORECASE,
+)
+_MIN_PART_TERMS = 1  # a part with no content word of its own is not a separate question
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    """The parts of a question and the kind of answer it needs."""
+
+    parts: tuple[str, ...]
+    yes_no: bool
+    compare: bool
+
+    @property
+    def multi_part(self) -> bool:
+        return len(self.parts) > 1
+
+
+def _first_word(text: str) -> str:
+    match = _WORD.search(text)
+    return match.group(0).lower() if match else ""
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether the question opens as a yes/no question ("Does ...", "May ...", "Is ...").
+
+    "Is it A or B?" asks for a choice, not a verdict, so a question with " or " between
+    two alternatives is not yes/no.
+    """
+    if _first_word(question) not in _YES_NO_OPENERS:
+        return False
+    return not re.search(r"\bor\b(?! not\b)", question, re.IGNORECASE)
+
+
+def is_question(text: str) -> bool:
+    """Whether ``text`` is worded as a question ("What ...", "Does ...") rather than a request."""
+    first = _first_word(text)
+    return first in _YES_NO_OPENERS or (first in _WH_WORDS and first not in ("list", "name"))
+
+
+def split_parts(question: str) -> tuple[str, ...]:
+    """The question's separate sub-questions, each as asked ("when is it returned").
+
+    A part must bring a content word of its own; "and how?" alone is folded back into
+    the part before it, so an ordinary question is one part.
+    """
+    pieces = [p.strip(" ,;?") for p in _PART_BREAK.split(question)]
+    parts: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        if parts and len(query_terms(piece)) < _MIN_PART_TERMS:
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return tuple(parts) or (question.strip(),)
+
+
+def analyse(question: str) -> QuestionShape:
+    parts = split_parts(question)
+    return QuestionShape(
+        parts=parts,
+        yes_no=is_yes_no(question) and len(parts) == 1,
+        compare=bool(_COMPARE.search(question)),
+    )

@@ -1,0 +1,154 @@
+"""The shape of an answer a professional can act on: verdict first, every part, each sentence checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.compose import compose, direct_text
+from assistant.answering.grounding import find_support
+from assistant.answering.question import analyse, split_parts
+from assistant.answering.reply import Reply
+from assistant.answering.types import SentenceKind
+from assistant.index.retrieve import SearchHit
+from assistant.text import sentence_spans
+
+LEASE = (
+    "Notice of termination must be given 60 days before the end of the term. "
+    "The Tenant may cure a breach within 30 days after written notice. "
+    "The security deposit is 24,000 pounds. It is returned within thirty days of the end of the lease."
+)
+LICENCE = "You may convey a covered work in object code form, provided that you also convey the source code."
+
+
+def hit(text: str, document: str = "lease", doc_id: str = "d1", page: int = 1) -> SearchHit:
+    return SearchHit(
+        text=text,
+        document=document,
+        path=f"/docs/{document}.pdf",
+        page=page,
+        page_end=page,
+        score=1.0,
+        doc_id=doc_id,
+        chunk_id="c",
+    )
+
+
+def page_of(passage: SearchHit, text: str) -> int:
+    return passage.page
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("How much is the security deposit and when is it returned?", 2),
+        ("Who is the landlord? Who is the tenant?", 2),
+        ("May I sell copies, and must I include the source?", 2),
+        ("What is the difference between the MIT and the BSD licence?", 1),
+        ("What happens if the tenant pays late and is evicted?", 1),
+        ("How long is the cure period?", 1),
+    ],
+)
+def test_question_parts(question: str, parts: int) -> None:
+    assert len(split_parts(question)) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_no"),
+    [
+        ("Does the licence permit commercial use?", True),
+        ("May the tenant sublet the flat?", True),
+        ("Is the deposit 24,000 or 12,000 pounds?", False),  # a choice, not a verdict
+        ("What is the deposit?", False),
+    ],
+)
+def test_yes_no_questions_are_recognised(question: str, yes_no: bool) -> None:
+    assert analyse(question).yes_no is yes_no
+
+
+def test_sentences_are_split_without_breaking_abbreviations_or_section_numbers() -> None:
+    text = "Dr. Smith signs per clause 3.1 of the lease. The deposit is due. (a) first item;\n(b) second."
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences == [
+        "Dr. Smith signs per clause 3.1 of the lease.",
+        "The deposit is due.",
+        "(a) first item;",
+        "(b) second.",
+    ]
+
+
+def test_a_figure_copied_from_the_wrong_clause_is_not_support() -> None:
+    """'60 days' is in the passage, but in the notice clause: it does not answer the cure period."""
+    wrong = find_support("60 days", "How long is the cure period?", [LEASE])
+    right = find_support("30 days", "How long is the cure period?", [LEASE])
+    assert wrong is not None and not wrong.supports
+    assert right is not None and right.supports
+    assert right.quote == "The Tenant may cure a breach within 30 days after written notice."
+
+
+@pytest.mark.parametrize(
+    ("claim", "supports"),
+    [("15 days", True), ("fifteen days", True), ("16 days", False), ("8,000 pounds a month", True)],
+)
+def test_figures_match_however_they_are_spelled(claim: str, supports: bool) -> None:
+    passage = "The tenant has fifteen days to cure. Rent is eight thousand pounds per month."
+    match = find_support(claim, "How long to cure, and what is the rent?", [passage])
+    assert match is not None and match.supports is supports
+
+
+def test_the_verdict_opens_a_yes_no_answer() -> None:
+    assert (
+        direct_text("you must also convey the source", "yes", final=True)
+        == "Yes. You must also convey the source."
+    )
+    assert direct_text("No, it may not", "no", final=True) == "No. It may not."
+    assert direct_text("24,000 pounds", None, final=True) == "24,000 pounds."
+    streamed = direct_text("24,000 pou", None, final=False)
+    assert direct_text("24,000 pounds", None, final=True).startswith(streamed)
+
+
+def test_answer_is_the_direct_answer_then_the_sentence_that_says_it() -> None:
+    question = "How long is the cure period?"
+    out = compose(question, analyse(question), Reply("30 days", 1), [hit(LEASE)], page_of)
+    assert out.direct_supported
+    assert [s.kind for s in out.sentences] == [SentenceKind.ANSWER, SentenceKind.QUOTE]
+    assert out.text.splitlines() == [
+        "30 days. [1]",
+        "“The Tenant may cure a breach within 30 days after written notice.” [1]",
+    ]
+    assert out.citations[0].quote == "The Tenant may cure a breach within 30 days after written notice."
+
+
+def test_wrong_figure_is_shown_unsupported_and_uncited() -> None:
+    question = "How long is the cure period?"
+    out = compose(question, analyse(question), Reply("60 days", 1), [hit(LEASE)], page_of)
+    assert not out.direct_supported
+    assert out.sentences[0].citations == () and not out.sentences[0].supported
+    assert out.uncited == ["60 days."]
+    assert out.citations == []
+
+
+def test_every_part_is_answered_by_a_quote_or_stated_missing() -> None:
+    question = "How much is the security deposit and when is it returned?"
+    out = compose(question, analyse(question), Reply("24,000 pounds", 1), [hit(LEASE)], page_of)
+    assert "It is returned within thirty days" in out.text
+    assert out.missing_parts == 0
+
+    only_deposit = hit("The security deposit is 24,000 pounds. Rent is due monthly.")
+    out = compose(question, analyse(question), Reply("24,000 pounds", 1), [only_deposit], page_of)
+    assert out.missing_parts == 1
+    assert out.sentences[-1].kind is SentenceKind.NOT_STATED
+    assert out.sentences[-1].text == "The documents found do not say: “When is it returned?”"
+
+
+def test_a_comparison_cites_both_documents() -> None:
+    question = "How do the GPL and the MIT licence differ on source code?"
+    gpl = hit(LICENCE, "GPL", "d1")
+    mit = hit("The MIT licence asks for no source code, only this notice.", "MIT licence", "d2")
+    reply = Reply("Only the GPL requires conveying the source code", 1)
+    out = compose(question, analyse(question), reply, [gpl, mit], page_of)
+    assert [c.document for c in out.citations] == ["GPL", "MIT licence"]
+    assert out.missing_parts == 0
+
+    one_document = compose(question, analyse(question), reply, [gpl], page_of)
+    assert one_document.sentences[-1].kind is SentenceKind.NOT_STATED
+    assert "one document (GPL)" in one_document.sentences[-1].text
