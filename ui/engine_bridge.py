@@ -73,6 +73,7 @@ class EngineBridge(QObject):
         super().__init__(parent)
         self.settings = settings
         self.model_name = ""
+        self.model_notice = ""  # why the loaded model is not the configured one, if it is not
         self.model_ready = False
         self.collection: str | None = None  # the library listing's filter ('' / None: everything)
         self._jobs: dict[int, Job[Any]] = {}
@@ -192,13 +193,18 @@ class EngineBridge(QObject):
     def load_model(self, settings: Settings | None = None) -> Job[str]:
         """Load the chat model ``settings`` name (default: the one configured), freeing the old one."""
         self.model_ready = False
+        self.model_notice = ""
         return self.run(
             operations.load_model(settings),
             group=operations.MODEL,
             what="Loading the chat model",
             success=self._on_model_loaded,
             failure=self._on_model_failed,
+            progress=self._on_model_notice,
         )
+
+    def _on_model_notice(self, notice: str) -> None:
+        self.model_notice = notice
 
     def _on_model_loaded(self, name: str) -> None:
         if self.busy(operations.MODEL):

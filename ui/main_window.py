@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
 
     def _on_model_loaded(self, name: str) -> None:
         self.model_label.setText(f"Model: {name}")
-        self.chat_pane.set_model_state(True, "")
+        self.chat_pane.set_model_state(True, self.bridge.model_notice)
         self.statusBar().showMessage("Ready", 5000)
         log.info("Ready: model %s", name)
 

@@ -150,14 +150,20 @@ def add_model(path: str) -> Operation[list[ModelInfo]]:
 
 
 def load_model(settings: Settings | None = None) -> Operation[str]:
-    """Load the chat model ``settings`` name (the session frees the one loaded before)."""
+    """Load the chat model ``settings`` name (the session frees the one loaded before).
+
+    Reports the session's ``model_notice`` (a str) when another model was loaded instead.
+    """
     chosen = copy.deepcopy(settings) if settings is not None else None  # the GUI's copy keeps changing
 
     def run(session: Session, job: JobContext) -> str:
         if chosen is not None:
             session.settings.llm = chosen.llm
             session.settings.answer = chosen.answer
-        return session.load_model().name
+        name = session.load_model().name
+        if session.model_notice:
+            job.report(session.model_notice)  # e.g. the fast model, for lack of memory
+        return name
 
     return run
 

@@ -55,6 +55,11 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+def _print_model_notice(session: Session) -> None:
+    if session.model_notice:
+        print(session.model_notice, file=sys.stderr)
+
+
 def _print_preview(preview: PassagePreview) -> None:
     """The closest passage sentence while the model reads: something true to read at once."""
     _write(f"[closest passage, {preview.document} p. {preview.page}: “{preview.sentence}”]\n")
@@ -100,6 +105,7 @@ def cmd_ask(args: argparse.Namespace, session: Session) -> int:
 
     questions = _question_list(args)
     session.load_model(args.model)
+    _print_model_notice(session)
     failures = 0
     for question in questions:
         cancel = CancelToken()
@@ -133,6 +139,7 @@ def cmd_chat(args: argparse.Namespace, session: Session) -> int:
     from assistant.jobs import CancelToken
 
     model = session.load_model(args.model)
+    _print_model_notice(session)
     conversation_id: str | None = None
     print(f"Quire chat ({model.name}, offline). Empty line or Ctrl+D to quit; Ctrl+C stops an answer.")
     while True:

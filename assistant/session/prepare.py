@@ -1,7 +1,7 @@
 """One-time, offline preparation of the bundled models (run by `make install`).
 
 Exports the bundled embedder to int8 ONNX in Quire's cache and assembles the default
-chat model from its part packages into the shared models directory, verifying its
+and fast chat models from their part packages into the shared models directory, verifying its
 SHA-256, so the first run of the app pays for neither. Safe to run again: finished
 work is found and kept.
 """
@@ -27,8 +27,12 @@ def main() -> int:
     embedder = build_embedder(settings)
     embedder.warm_up()
     log.info("Embedder ready: %s", embedder.name)
-    path = resolve_model(settings.llm.model, settings.models_dir)
-    log.info("Chat model ready: %s", path)
+    from assistant.config import DEFAULT_MODEL, FAST_MODEL
+
+    # The configured model, and both bundled ones: the fast one is the fallback where memory is short.
+    for name in dict.fromkeys((settings.llm.model, DEFAULT_MODEL, FAST_MODEL)):
+        path = resolve_model(name, settings.models_dir)
+        log.info("Chat model ready: %s", path)
     return 0
 
 

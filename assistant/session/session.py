@@ -71,6 +71,7 @@ class Session:
         self._assistant: Assistant | None = None
         self._conversations: ConversationStore | None = None
         self._audit: AuditLog | None = None
+        self.model_notice = ""  # why the loaded model is not the configured one (short memory)
 
     # -- parts -----------------------------------------------------------------------------
     @property
@@ -103,9 +104,17 @@ class Session:
         """Load the configured chat model (or ``name``), freeing the one loaded before.
 
         Raises ``ModelError`` naming the file or what to add when it cannot be used; the
-        session keeps working for everything but questions and document tasks.
+        session keeps working for everything but questions and document tasks. Without
+        ``name``, the default model gives way to the fast one where memory is short, and
+        ``model_notice`` says so.
         """
+        from assistant.llm.choice import choose_model
+
         self.unload_model()
+        self.model_notice = ""
+        if name is None:
+            choice = choose_model(self.settings.llm.model, self.parts.available_memory())
+            name, self.model_notice = (choice.name, choice.notice) if choice.notice else (None, "")
         model = self.parts.chat_model(self.settings, name)
         model.warm_up()
         self._model = model

