@@ -46,7 +46,7 @@ def _messages(run: int) -> list[dict[str, str]]:
     ]
 
 
-def child(policy: str, threads: int) -> None:
+def child(policy: str, threads: int, model_name: str) -> None:
     """One configuration, in this process: print one JSON line of rates."""
     if policy == "unset":
         os.environ.pop("OMP_WAIT_POLICY", None)
@@ -59,8 +59,8 @@ def child(policy: str, threads: int) -> None:
     from assistant.llm.registry import resolve_model
 
     settings = Settings.load()
-    path = resolve_model(settings.llm.model, settings.models_dir)
-    model = LlamaChatModel(path, name=settings.llm.model, settings=LLMSettings(threads=threads))
+    path = resolve_model(model_name, settings.models_dir)
+    model = LlamaChatModel(path, name=model_name, settings=LLMSettings(threads=threads))
     model.warm_up()
     prompt_rates, decode_rates, ttfts = [], [], []
     for run in range(RUNS):
@@ -97,11 +97,11 @@ def _busy_core() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
-def _measure(policy: str, threads: int, busy: bool) -> dict[str, float]:
+def _measure(policy: str, threads: int, busy: bool, model: str) -> dict[str, float]:
     load = _busy_core() if busy else None
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "bench.load", "--child", policy, str(threads)],
+            [sys.executable, "-m", "bench.load", "--child", policy, str(threads), model],
             capture_output=True,
             text=True,
             check=True,
@@ -116,22 +116,28 @@ def _measure(policy: str, threads: int, busy: bool) -> dict[str, float]:
 
 
 def main() -> None:
+    """The wait policies and thread counts on the default model; then each benchmarked model,
+    quiet and with one core busy, with Quire's settings (PASSIVE, 2 threads)."""
+    from assistant.config import DEFAULT_MODEL
+    from bench.answers import bench_models
+
     print("Chat model under load: cold prompt reading and decoding, median of 3 runs each")
     print(
-        f"  {'OMP_WAIT_POLICY':<16}{'threads':>8}{'machine':>10}{'prompt tok/s':>14}{'decode tok/s':>14}{'TTFT':>8}"
+        f"  {'model':<36}{'OMP_WAIT_POLICY':<16}{'threads':>8}{'machine':>10}{'prompt tok/s':>14}"
+        f"{'decode tok/s':>14}{'TTFT':>8}"
     )
     configurations = [
-        ("unset", 2, False),
-        ("PASSIVE", 2, False),
-        ("unset", 2, True),
-        ("PASSIVE", 2, True),
-        ("PASSIVE", 1, True),
+        (DEFAULT_MODEL, "unset", 2, False),
+        (DEFAULT_MODEL, "unset", 2, True),
+        (DEFAULT_MODEL, "PASSIVE", 1, True),
     ]
-    for policy, threads, busy in configurations:
-        r = _measure(policy, threads, busy)
+    for name in bench_models():
+        configurations += [(name, "PASSIVE", 2, False), (name, "PASSIVE", 2, True)]
+    for model, policy, threads, busy in configurations:
+        r = _measure(policy, threads, busy, model)
         machine = "1 busy" if busy else "quiet"
         print(
-            f"  {policy:<16}{threads:>8}{machine:>10}{r['prompt_tps']:>14.1f}{r['decode_tps']:>14.1f}"
+            f"  {model:<36}{policy:<16}{threads:>8}{machine:>10}{r['prompt_tps']:>14.1f}{r['decode_tps']:>14.1f}"
             f"{r['ttft_s']:>7.1f}s   ({r['prompt_tokens']:.0f}-token prompt)"
         )
 
@@ -141,6 +147,6 @@ if __name__ == "__main__":
         from assistant.offline import enforce_offline
 
         enforce_offline()
-        child(sys.argv[2], int(sys.argv[3]))
+        child(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:
         main()

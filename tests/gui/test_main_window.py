@@ -141,6 +141,50 @@ def test_not_found_answer_looks_different(
     assert "quire-cite:" not in window.chat_pane.transcript.toHtml()
 
 
+def test_answer_no_sentence_backs_asks_the_reader_to_check_the_source(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
+) -> None:
+    """'Sixty days' is nowhere in the late-payment clause: the answer is flagged, never verified."""
+    model_slot.model = ScriptedChatModel([json.dumps({"passage": 1, "answer": "sixty days"})])
+    window = make_window()
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    _ask(qtbot, window, LATE_QUESTION)
+    answer = window.chat_pane.turns[-1]
+    assert answer.found and not answer.verified and answer.confidence == "low"
+    text = window.chat_pane.transcript.toPlainText()
+    assert "Check the source." in text and "⚠ Sixty days." in text
+    assert "quire-cite:" not in window.chat_pane.transcript.toHtml()
+
+
+def test_backed_answer_quotes_its_sentence_and_shows_its_confidence(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
+) -> None:
+    model_slot.model = ScriptedChatModel(cite_passage_with("cure", "fifteen days after written notice"))
+    window = make_window()
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    _ask(qtbot, window, LATE_QUESTION)
+    text = window.chat_pane.transcript.toPlainText()
+    assert "Fifteen days after written notice. [" in text
+    assert "“The Tenant has fifteen days after written notice to cure a late payment" in text
+    assert "confidence" in text.lower() and "Check the source." not in text
+
+
+def test_closest_passage_shows_before_the_first_word_and_goes_with_the_answer(
+    qtbot: QtBot, make_window: WindowMaker
+) -> None:
+    from assistant.answering.types import PassagePreview
+
+    window = make_window()
+    chat = window.chat_pane
+    chat.asking = LATE_QUESTION  # as submit() sets it, without starting a job
+    chat.on_preview(PassagePreview("Lease", "/docs/lease.pdf", 2, "The Tenant has fifteen days to cure."))
+    text = chat.transcript.toPlainText()
+    assert "Closest passage (not yet the answer), Lease, page 2" in text
+    assert "“The Tenant has fifteen days to cure.”" in text
+    chat.set_answering(False)
+    assert "Closest passage" not in chat.transcript.toPlainText()
+
+
 def test_corrupt_file_shows_its_error(qtbot: QtBot, make_window: WindowMaker, tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
