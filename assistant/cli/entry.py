@@ -87,6 +87,7 @@ COMMANDS: dict[str, Command] = {
     "audit": answer.cmd_audit,
     "summarize": documents.cmd_summarize,
     "extract": documents.cmd_extract,
+    "dates": documents.cmd_dates,
 }
 
 if __name__ == "__main__":

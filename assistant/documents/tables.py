@@ -106,6 +106,35 @@ def extraction_table(data: dict[str, Any]) -> ResultTable:
     return ResultTable(f"Facts extracted ({data.get('schema', '')})", ["document", *fields], rows)
 
 
+def dates_table(data: dict[str, Any]) -> ResultTable:
+    """The table of a dates report (``DatesReport.to_json()``): one date, deadline or period a row.
+
+    A deadline's "how" cell holds its rule and the arithmetic, so the table can be checked
+    without the document at hand.
+    """
+    rows: list[list[TableCell]] = []
+    for event in data.get("events", []):
+        document, path = str(event.get("document", "")), str(event.get("path", ""))
+        page = event.get("page")
+        how = str(event.get("rule") or "")
+        if event.get("arithmetic"):
+            how = f"{how} ({event['arithmetic']})" if how else str(event["arithmetic"])
+        rows.append(
+            [
+                TableCell(str(event.get("date") or "")),
+                TableCell(str(event.get("kind", ""))),
+                TableCell(str(event.get("event", "")), (), path, document),
+                TableCell(document, (), path, document),
+                TableCell(str(page) if page else "", (), path, document),
+                TableCell(str(event.get("span", "")), (), path, document),
+                TableCell(how),
+                TableCell(str(event.get("note") or "")),
+            ]
+        )
+    columns = ["date", "kind", "event", "document", "page", "text", "rule", "note"]
+    return ResultTable("Dates and deadlines", columns, rows)
+
+
 def answer_table(answer: Answer) -> ResultTable | None:
     """The table of an answer that is a summary or an extraction, if it is one."""
     result = answer.tool_result

@@ -30,6 +30,7 @@ from assistant.session.parts import Parts
 
 if TYPE_CHECKING:
     from assistant.answering.types import Answer, PreviewCallback, TokenCallback
+    from assistant.documents.dates import DatesReport
     from assistant.documents.extract import Extraction, ExtractionSchema
     from assistant.documents.summarize import Summary
     from assistant.index.indexer import IndexReport
@@ -336,6 +337,32 @@ class Session:
             schema,
             progress=progress,
             cancel=cancel,
+        )
+
+    def dates(
+        self,
+        targets: Sequence[DocumentRecord | str],
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DatesReport:
+        """Every dated event, deadline and period in documents (records, or names, paths, ids, collections).
+
+        Reads stored pages only: no model and no embedder are loaded. A name that matches
+        nothing is a note in the report, and the other targets are still read.
+        """
+        from assistant.documents.dates import find_dates
+
+        docs: dict[str, DocumentRecord] = {}
+        missing: list[str] = []
+        for target in targets:
+            found = [target] if not isinstance(target, str) else self.resolve_targets([target])[0]
+            if not found:
+                missing.append(str(target))
+            for doc in found:
+                docs.setdefault(doc.id, doc)
+        return find_dates(
+            self.library, list(docs.values()), missing=missing, progress=progress, cancel=cancel
         )
 
     def _task_model(self, name: str | None) -> ChatModel:
