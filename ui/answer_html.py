@@ -96,14 +96,35 @@ def render_table(table: ResultTable, page_link: Callable[[int, int], str]) -> st
 
 
 def _render_tool_answer(turn: int, answer: Answer) -> str | None:
-    """A summary or extraction reply as a table with page links, or None for other tool replies."""
+    """A summary, extraction or dates reply as a table with page links, or None for other tool replies.
+
+    The notes a list of dates carries (a document with no dates, a scan without text, an
+    ambiguous reading) come under the table: an empty or short list must say why.
+    """
     table = answer_table(answer)
     if table is None:
         return None
+    result = answer.tool_result or {}
+    value = result.get("value")
+    notes = value.get("notes") if isinstance(value, dict) else None
+    shown = (
+        f'<p style="{NOT_STATED_STYLE}">' + "<br>".join(f"Note: {_escape(str(n))}" for n in notes) + "</p>"
+        if isinstance(notes, list) and notes
+        else ""
+    )
+    checked = "Every row was checked against the page it links to."
+    if result.get("tool") == "list_dates":
+        checked = "Each date is read from the sentence it links to; a deadline shows its rule and sum."
+    if not table.rows and result.get("tool") == "list_dates":  # "No deadlines were found ..."
+        first_line = answer.answer.split("\n", 1)[0]
+        body = f'<p style="{NOT_FOUND_STYLE}">{_escape(first_line)}</p>'
+    else:
+        body = render_table(table, lambda r, c: f"{PAGE_SCHEME}:{turn}/{r}/{c}")
     return (
         f'<p style="{ANSWER_STYLE}"><b>{_escape(table.title)}</b></p>'
-        + render_table(table, lambda r, c: f"{PAGE_SCHEME}:{turn}/{r}/{c}")
-        + f'<p style="{SOURCES_STYLE}">Every row was checked against the page it links to. '
+        + body
+        + shown
+        + f'<p style="{SOURCES_STYLE}">{checked} '
         f'<a href="{TABLE_SCHEME}:{turn}">Open as a table to export (CSV, Markdown)</a></p>'
     )
 

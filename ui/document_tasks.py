@@ -1,30 +1,39 @@
-"""Summaries and extractions from the library pane: one run at a time, each in its own dialog.
+"""Summaries, extractions and key dates from the library pane: one run at a time, each in its own dialog.
 
-A run is a job in the bridge's TASK group; its results dialog is not modal, so the user
-keeps asking questions while it works. The dialog of the run in progress is tracked so
-that progress and the result land in it, and forgotten if the user closes it early
-(closing it stops the run).
+A run is a job in the bridge's TASK group; its dialog is not modal, so the user keeps
+asking questions while it works. Summaries and extractions show a ``ResultsDialog``; a
+list of dates shows a ``DatesDialog`` (sorting, filters, a calendar export). The dialog of
+the run in progress is tracked so that progress and the result land in it, and forgotten
+if the user closes it early (closing it stops the run).
 """
 
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from assistant.documents.tables import ResultTable
 from ui import operations as ops
+from ui.dates_view import DatesDialog
 from ui.engine_bridge import EngineBridge
 from ui.jobs import Operation, ProgressUpdate
 from ui.results_view import ResultsDialog
 
+if TYPE_CHECKING:
+    from assistant.documents.dates import DatesReport
+
+TaskDialog = ResultsDialog | DatesDialog
+D = TypeVar("D", ResultsDialog, DatesDialog)
+
 
 class DocumentTasks(QObject):
-    """Starts summaries and extractions and shows each in a ``ResultsDialog`` over ``window``.
+    """Starts summaries, extractions and lists of dates, each shown in its dialog over ``window``.
 
     Signals:
-        source_requested(SourceTarget): a table cell's page link was clicked.
+        source_requested(SourceTarget): a table cell's page link (or a row of dates) was clicked.
         failed(what, message): a run failed; ``message`` is for the user.
     """
 
@@ -35,20 +44,40 @@ class DocumentTasks(QObject):
         super().__init__(window)
         self.bridge = bridge
         self.window = window
-        self.dialog: ResultsDialog | None = None  # the dialog of the run in progress
+        self.dialog: TaskDialog | None = None  # the dialog of the run in progress
 
     def summarize(self, doc_id: str, template: str, title: str) -> ResultsDialog | None:
         """Summarise a document with a template (general, contract, medical)."""
-        dialog = self._start(f"Summary of {title}")
-        if dialog is not None:
-            self._run(ops.summarize(doc_id, template), "Summarizing")
+        if not self._free():
+            return None
+        dialog = self._track(self._dialog(f"Summary of {title}"))
+        self._run(ops.summarize(doc_id, template), "Summarizing")
         return dialog
 
     def extract(self, doc_ids: list[str], schema: str) -> ResultsDialog | None:
         """Extract a schema's fields (a built-in name or a JSON file) from documents."""
-        dialog = self._start(f"Facts from {len(doc_ids)} document(s)")
-        if dialog is not None:
-            self._run(ops.extract(doc_ids, schema), "Extracting")
+        if not self._free():
+            return None
+        dialog = self._track(self._dialog(f"Facts from {len(doc_ids)} document(s)"))
+        self._run(ops.extract(doc_ids, schema), "Extracting")
+        return dialog
+
+    def dates(self, doc_ids: list[str], label: str) -> DatesDialog | None:
+        """List the dates, deadlines and periods of documents (``label`` names them in the title)."""
+        if not self._free():
+            return None
+        dialog = DatesDialog(f"Key dates and deadlines: {label}", self.window)
+        self._track(self._show(dialog))
+        what = "Reading dates"
+        self.bridge.run(
+            ops.dates(doc_ids),
+            group=ops.TASK,
+            what=what,
+            success=self._on_dates,
+            failure=partial(self._on_failed, what),
+            cancelled=self._on_stopped,
+            progress=self._on_progress,
+        )
         return dialog
 
     def show_table(self, table: ResultTable) -> ResultsDialog:
@@ -57,16 +86,19 @@ class DocumentTasks(QObject):
         dialog.show_table(table)
         return dialog
 
-    def _start(self, title: str) -> ResultsDialog | None:
-        """A new results dialog for a run; None (and a message) while another run is going."""
-        if self.bridge.busy(ops.TASK):
-            self.window.statusBar().showMessage(
-                "Wait for the summary or extraction in progress, or stop it.", 10000
-            )
-            if self.dialog is not None:
-                self.dialog.raise_()
-            return None
-        dialog = self._dialog(title)
+    def _free(self) -> bool:
+        """Whether a run may start; if another is going, says so and raises its dialog."""
+        if not self.bridge.busy(ops.TASK):
+            return True
+        self.window.statusBar().showMessage(
+            "Wait for the summary, extraction or list of dates in progress, or stop it.", 10000
+        )
+        if self.dialog is not None:
+            self.dialog.raise_()
+        return False
+
+    def _track(self, dialog: D) -> D:
+        """``dialog`` as the run's: its Stop cancels the run, closing it forgets it."""
         dialog.stop_requested.connect(partial(self.bridge.cancel, ops.TASK))
         dialog.destroyed.connect(self._forget_dialog)  # closed by the user while running
         self.dialog = dialog
@@ -84,7 +116,9 @@ class DocumentTasks(QObject):
         )
 
     def _dialog(self, title: str) -> ResultsDialog:
-        dialog = ResultsDialog(title, self.window)
+        return self._show(ResultsDialog(title, self.window))
+
+    def _show(self, dialog: D) -> D:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.source_requested.connect(self.source_requested)
         dialog.show()
@@ -93,7 +127,7 @@ class DocumentTasks(QObject):
     def _forget_dialog(self) -> None:
         self.dialog = None
 
-    def _end(self) -> ResultsDialog | None:
+    def _end(self) -> TaskDialog | None:
         """The running task's dialog, no longer tracked (a later close must not clear the next one)."""
         dialog, self.dialog = self.dialog, None
         if dialog is not None:
@@ -106,8 +140,13 @@ class DocumentTasks(QObject):
 
     def _on_table(self, table: ResultTable) -> None:
         dialog = self._end()
-        if dialog is not None:
+        if isinstance(dialog, ResultsDialog):
             dialog.show_table(table)
+
+    def _on_dates(self, report: DatesReport) -> None:
+        dialog = self._end()
+        if isinstance(dialog, DatesDialog):
+            dialog.show_report(report)
 
     def _on_stopped(self) -> None:
         dialog = self._end()

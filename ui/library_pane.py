@@ -71,6 +71,7 @@ class LibraryPane(QWidget):
         stop_requested(): the user stopped the index run.
         summarize_requested(doc_id, template): summarise a document (general, contract, medical).
         extract_requested(doc_ids, schema): extract a schema's fields (a name or a JSON file) as a table.
+        dates_requested(doc_ids): list the key dates and deadlines of documents.
     """
 
     paths_added = Signal(object)
@@ -81,6 +82,7 @@ class LibraryPane(QWidget):
     stop_requested = Signal()
     summarize_requested = Signal(str, str)
     extract_requested = Signal(object, str)
+    dates_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,11 +250,17 @@ class LibraryPane(QWidget):
 
     def _context_menu(self, position: QPoint) -> None:
         item = self.tree.itemAt(position)
-        if item is None:
-            return
+        if item is not None:
+            menu = self.document_menu(item)
+            menu.exec(self.tree.viewport().mapToGlobal(position))
+            menu.deleteLater()
+
+    def document_menu(self, item: QTreeWidgetItem) -> QMenu:
+        """The menu of ``item``, acting on the selection when ``item`` is in it (built, not shown)."""
         doc_id = str(item.data(0, DOC_ID_ROLE))
         path = str(item.data(0, PATH_ROLE))
         chosen = self.selected_documents() if item.isSelected() else [(doc_id, path)]
+        many = f" ({len(chosen)} documents)" if len(chosen) > 1 else ""
         menu = QMenu(self)
         menu.addAction("Open", lambda: self.document_opened.emit(path))
         menu.addAction("Re-index", lambda: self.reindex_requested.emit([Path(p) for _i, p in chosen]))
@@ -265,6 +273,9 @@ class LibraryPane(QWidget):
         for schema, label in EXTRACTION_SCHEMAS:
             extract.addAction(label, partial(self.extract_requested.emit, ids, schema))
         extract.addAction("Fields from a schema file…", lambda: self._extract_with_schema_file(ids))
+        dates = menu.addAction(f"Key dates and deadlines{many}", partial(self.dates_requested.emit, ids))
+        dates.setObjectName("datesAction")
+        dates.setToolTip("Every date, computed deadline and time limit, with its page (no model needed)")
         menu.addSeparator()
         menu.addAction("Forget (remove from library)", lambda: self.forget_requested.emit(doc_id))
-        menu.exec(self.tree.viewport().mapToGlobal(position))
+        return menu

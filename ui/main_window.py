@@ -22,6 +22,7 @@ from assistant.documents.tables import ResultTable
 from ui import operations as ops
 from ui.chat_pane import ChatPane
 from ui.conversations_pane import ConversationsPane
+from ui.dates_view import DatesDialog
 from ui.dialogs import SearchDialog, SettingsDialog, show_about
 from ui.document_tasks import DocumentTasks
 from ui.engine_bridge import EngineBridge, Job
@@ -124,6 +125,11 @@ class MainWindow(QMainWindow):
         library_menu = bar.addMenu("&Library")
         self.search_action = self._action("&Search…", self.open_search, QKeySequence.StandardKey.Find)
         library_menu.addAction(self.search_action)
+        self.dates_action = self._action("Key &dates and deadlines…", self.dates_of_selection)
+        self.dates_action.setStatusTip(
+            "Every date, deadline and time limit in the selected documents (or all those listed)"
+        )
+        library_menu.addAction(self.dates_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About Quire", self.open_about))
 
@@ -148,6 +154,7 @@ class MainWindow(QMainWindow):
         library.stop_requested.connect(partial(bridge.cancel, ops.INDEX))
         library.summarize_requested.connect(self.summarize)
         library.extract_requested.connect(self.extract)
+        library.dates_requested.connect(self.list_dates)
         self.conversations_pane.conversation_opened.connect(self._open_conversation)
         self.conversations_pane.new_requested.connect(self.new_conversation)
         self.tasks.source_requested.connect(self.viewer.show_source)
@@ -259,13 +266,29 @@ class MainWindow(QMainWindow):
             self._on_model_loading()
             self.bridge.load_model(self.settings)
 
-    # -- summaries and extractions --------------------------------------------------------------
+    # -- summaries, extractions and dates -------------------------------------------------------
     def summarize(self, doc_id: str, template: str) -> ResultsDialog | None:
         doc = self._document(doc_id)
         return self.tasks.summarize(doc_id, template, doc.title if doc else "a document")
 
     def extract(self, doc_ids: list[str], schema: str) -> ResultsDialog | None:
         return self.tasks.extract(doc_ids, schema)
+
+    def list_dates(self, doc_ids: list[str]) -> DatesDialog | None:
+        """The key dates and deadlines of documents, in a dialog to sort, filter and export."""
+        doc = self._document(doc_ids[0]) if len(doc_ids) == 1 else None
+        count = len(doc_ids)
+        label = doc.title if doc is not None else f"{count} document{'s' if count != 1 else ''}"
+        return self.tasks.dates(doc_ids, label)
+
+    def dates_of_selection(self) -> DatesDialog | None:
+        """Library > Key dates: the selected documents, or every document listed (the collection)."""
+        ids = [doc_id for doc_id, _path in self.library_pane.selected_documents()]
+        ids = ids or [d.id for d in self.library_pane.documents if d.status == "indexed"]
+        if not ids:
+            self.statusBar().showMessage("Add documents first: there are none to read dates from.", 10000)
+            return None
+        return self.list_dates(ids)
 
     def show_table(self, table: ResultTable) -> ResultsDialog:
         """A finished table (from the chat) in its own dialog, to check page links and export it."""

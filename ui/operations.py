@@ -24,6 +24,7 @@ from ui.jobs import JobContext, Operation
 
 if TYPE_CHECKING:
     from assistant.answering.types import Answer
+    from assistant.documents.dates import DatesReport
     from assistant.documents.tables import ResultTable
     from assistant.index.indexer import IndexReport
     from assistant.index.registry import DocumentRecord
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 # Job groups: the bridge says which are busy, and a new job of an exclusive group stops the last.
 ANSWER = "answer"  # exclusive: a new question replaces the one being answered
 INDEX = "index"
-TASK = "task"  # a summary or an extraction, one at a time
+TASK = "task"  # a summary, an extraction or a list of dates, one at a time
 SEARCH = "search"
 PAGES = "pages"
 CONVERSATIONS = "conversations"
@@ -194,6 +195,24 @@ def extract(doc_ids: Sequence[str], schema: str) -> Operation[ResultTable]:
         if not docs:
             raise QuireError("The documents chosen are no longer in the library; choose them again.")
         return session.extract(docs, schema, progress=job.progress("fields"), cancel=job.cancel).table()
+
+    return run
+
+
+def dates(doc_ids: Sequence[str]) -> Operation[DatesReport]:
+    """Every dated event, deadline and period in documents, read from their stored pages.
+
+    No chat model is needed (it works where none is installed). Documents forgotten since
+    they were chosen are left out, as in ``extract``; the report's notes name those that
+    could not be read.
+    """
+    chosen = list(doc_ids)
+
+    def run(session: Session, job: JobContext) -> DatesReport:
+        docs = [doc for doc in map(session.find_document, chosen) if doc is not None]
+        if not docs:
+            raise QuireError("The documents chosen are no longer in the library; choose them again.")
+        return session.dates(docs, progress=job.progress("pages"), cancel=job.cancel)
 
     return run
 

@@ -106,16 +106,19 @@ def extraction_table(data: dict[str, Any]) -> ResultTable:
     return ResultTable(f"Facts extracted ({data.get('schema', '')})", ["document", *fields], rows)
 
 
-def dates_table(data: dict[str, Any]) -> ResultTable:
+def dates_table(data: dict[str, Any], *, page_links: bool = False) -> ResultTable:
     """The table of a dates report (``DatesReport.to_json()``): one date, deadline or period a row.
 
     A deadline's "how" cell holds its rule and the arithmetic, so the table can be checked
-    without the document at hand.
+    without the document at hand. With ``page_links`` (the chat's table) the sentence cell
+    carries its page, so a click opens the page with that sentence marked; the exports of
+    ``quire dates`` leave it out, their page column already says it.
     """
     rows: list[list[TableCell]] = []
     for event in data.get("events", []):
         document, path = str(event.get("document", "")), str(event.get("path", ""))
         page = event.get("page")
+        linked = _pages([page]) if page_links and page else ()
         how = str(event.get("rule") or "")
         if event.get("arithmetic"):
             how = f"{how} ({event['arithmetic']})" if how else str(event["arithmetic"])
@@ -126,7 +129,7 @@ def dates_table(data: dict[str, Any]) -> ResultTable:
                 TableCell(str(event.get("event", "")), (), path, document),
                 TableCell(document, (), path, document),
                 TableCell(str(page) if page else "", (), path, document),
-                TableCell(str(event.get("span", "")), (), path, document),
+                TableCell(str(event.get("span", "")), linked, path, document),
                 TableCell(how),
                 TableCell(str(event.get("note") or "")),
             ]
@@ -136,7 +139,7 @@ def dates_table(data: dict[str, Any]) -> ResultTable:
 
 
 def answer_table(answer: Answer) -> ResultTable | None:
-    """The table of an answer that is a summary or an extraction, if it is one."""
+    """The table of an answer that is a summary, an extraction or a list of dates, if it is one."""
     result = answer.tool_result
     if result is None or not isinstance(value := result.get("value"), dict):
         return None
@@ -144,7 +147,25 @@ def answer_table(answer: Answer) -> ResultTable | None:
         return summary_table(value)
     if result.get("tool") == "extract_facts" and isinstance(value.get("extraction"), dict):
         return extraction_table(value["extraction"])
+    if result.get("tool") == "list_dates" and isinstance(value.get("events"), list):
+        table = dates_table(value, page_links=True)
+        table.title = dates_title(value)
+        return table
     return None
+
+
+def dates_title(data: dict[str, Any]) -> str:
+    """What a list of dates covers: "Deadlines in Lease", "Dates and deadlines in 3 documents"."""
+    kind = str(data.get("kind") or "")
+    what = {"event": "Dates", "deadline": "Deadlines", "period": "Time limits"}.get(
+        kind, "Dates and deadlines"
+    )
+    documents = [str(d) for d in data.get("documents", [])]
+    if str(data.get("document") or ""):
+        return f"{what} in {data['document']}"
+    if len(documents) == 1:
+        return f"{what} in {documents[0]}"
+    return f"{what} in {len(documents)} documents" if documents else what
 
 
 def _pages(raw: object) -> tuple[int, ...]:

@@ -1,4 +1,4 @@
-"""The built-in tools: search, read, list, summarise, extract, date difference, calculate.
+"""The built-in tools: search, read, list, summarise, extract, list dates, date difference, calculate.
 
 Each is a plain typed function whose first parameter is the ``ToolContext`` (the
 library, the chat model and the settings of the engine thread); the registry binds it,
@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.config import Settings
+from assistant.documents.dates import KINDS, find_dates
 from assistant.documents.extract import extract_facts
 from assistant.documents.summarize import summarize_document
 from assistant.errors import QuireError
 from assistant.index.library import Library
+from assistant.index.registry import Status
 from assistant.jobs import CancelToken, Progress
 from assistant.llm.chat import ChatModel
 from assistant.text import shorten
@@ -31,6 +33,9 @@ from assistant.tools.sandbox import resolve_document
 
 MAX_PASSAGE_CHARS = 1500
 MAX_HITS = 10
+# Rows of a dates reply kept in the conversation and the audit log; the app's Dates view has them all.
+MAX_DATE_ROWS = 200
+_ALL_KINDS = {"", "all", "any", "every", "date", "dates", "all dates", "key dates"}
 
 
 @dataclass
@@ -167,6 +172,53 @@ def extract_fact_table(
     }
 
 
+def list_dates(ctx: ToolContext, document: str | None = None, kind: str | None = None) -> dict[str, Any]:
+    """List the key dates, deadlines and time limits in the documents, each with its page and the rule a deadline comes from.
+
+    Args:
+        document: only this document's dates (its title or file name); leave it out for every document.
+        kind: "deadline", "event" or "period", only when the request asks for that kind alone.
+    """
+    wanted = _date_kind(kind)
+    if document:
+        docs = [resolve_document(ctx.library, document)]
+    else:
+        docs = [d for d in ctx.library.documents(ctx.collection) if d.status == Status.INDEXED]
+        if not docs:
+            raise ToolError(
+                "there are no indexed documents in this library (or collection) to read dates from"
+            )
+    report = find_dates(ctx.library, docs, progress=ctx.progress, cancel=ctx.cancel)
+    report = report.select([wanted] if wanted else [])
+    notes = list(report.notes)
+    events = report.events
+    if len(events) > MAX_DATE_ROWS:
+        notes.append(
+            f"{len(events) - MAX_DATE_ROWS} more rows (the latest dates, then the periods without a date) "
+            "are not listed here; choose Key dates and deadlines in the library's menu, or run "
+            "`quire dates`, to see them all"
+        )
+        events = events[:MAX_DATE_ROWS]
+    return {
+        "document": docs[0].title if document else "",
+        "kind": wanted,
+        "documents": list(report.documents),
+        "events": [e.to_json() for e in events],
+        "notes": notes,
+    }
+
+
+def _date_kind(kind: str | None) -> str:
+    """``kind`` as one of the report's kinds ("" for every kind); a model writes "deadlines" as often."""
+    text = " ".join((kind or "").lower().split())
+    if text in _ALL_KINDS:
+        return ""
+    single = text[:-1] if text.endswith("s") else text
+    if single in KINDS:
+        return single
+    raise ToolError(f"kind must be one of {', '.join(KINDS)}, or left out for every date; got {kind!r}")
+
+
 def date_difference(
     ctx: ToolContext, start: str, end: str, unit: Literal["days", "weeks", "months", "years"] = "days"
 ) -> dict[str, object]:
@@ -196,12 +248,13 @@ BUILTIN_TOOLS: dict[str, Callable[..., Any]] = {
     "list_documents": list_documents,
     "summarize_document": summarize_one_document,
     "extract_facts": extract_fact_table,
+    "list_dates": list_dates,
     "date_difference": date_difference,
     "calculate": calculate,
 }
 # Parameter descriptions above give no example values on purpose: the model copies examples.
 # Whose result is the reply itself: a 0.5B model retelling 20 cited bullets would only lose pages.
-DIRECT_TOOLS = frozenset({"list_documents", "summarize_document", "extract_facts"})
+DIRECT_TOOLS = frozenset({"list_documents", "summarize_document", "extract_facts", "list_dates"})
 
 
 def builtin_registry(context: ToolContext) -> ToolRegistry:

@@ -356,4 +356,23 @@ def render_direct(tool: str, value: Any) -> str:
         return f"Summary of {value.get('document', '')}:\n" + "\n".join(lines)
     if tool == "extract_facts" and isinstance(value, dict) and value.get("table"):
         return str(value["table"])
+    if tool == "list_dates" and isinstance(value, dict):
+        return _dates_text(value)
     return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def _dates_text(value: dict[str, Any]) -> str:
+    """A list of dates as lines (the CLI prints it; the app shows the table instead)."""
+    lines = []
+    for event in value.get("events", []):
+        how = event.get("arithmetic") or event.get("rule") or ""
+        line = f"- {event.get('date') or '(no date)'} {event.get('kind')}: {event.get('event')}"
+        line += f" ({event.get('document')}, p. {event.get('page')})" + (f" [{how}]" if how else "")
+        lines.append(line)
+    notes = [f"Note: {note}" for note in value.get("notes", [])]
+    what = {"deadline": "deadlines", "event": "stated dates", "period": "time limits"}.get(
+        str(value.get("kind") or ""), "dates"
+    )
+    if not lines:
+        return "\n".join([f"No {what} were found in the documents read.", *notes])
+    return "\n".join([f"{what.capitalize()} found ({len(lines)}), in date order:", *lines, *notes])

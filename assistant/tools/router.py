@@ -3,10 +3,10 @@
 Most requests are plain questions ("what is the notice period?"), and they must reach
 the Answerer with no added latency, so the first judge is a set of patterns that costs
 microseconds. A request with a clear sign ("summarise...", "between 3 March 2025 and
-...", "1,200 * 0.04") goes straight to its tool; one with no sign at all goes straight
-to the Answerer; only a request with a weak, ambiguous sign ("how many days until 3 May", "documents
-about ...") that is not worded as a question is put to the model, as a constrained
-choice among the tools.
+...", "1,200 * 0.04", "the key dates") goes straight to its tool, even when it is worded
+as a question; one with no sign at all goes straight to the Answerer; only a request with
+a weak, ambiguous sign ("how many days until 3 May", "documents about ...") that is not
+worded as a question is put to the model, as a constrained choice among the tools.
 """
 
 from __future__ import annotations
@@ -61,6 +61,21 @@ STRONG: list[tuple[str, re.Pattern[str]]] = [
         "read_passage",
         re.compile(
             r"\b(?:read|show|quote|open|display|text of)\b.{0,20}\bpage \d+\b|\bpage \d+ of\b", re.IGNORECASE
+        ),
+    ),
+    (
+        # A list of dates, however it is worded (a question too): "what are the key dates",
+        # "every deadline", "when do the leases expire". A single date ("When is the deposit
+        # returned?", "What is the deadline for ...?") is a fact question for the Answerer.
+        "list_dates",
+        re.compile(
+            r"\b(?:key|important|critical|main|upcoming|relevant) (?:dates?|deadlines?)\b|\bdeadlines\b"
+            r"|\b(?:every|each|all|any|list(?: of)?)(?: the| my)? (?:deadlines?|dates|due dates|time limits)\b"
+            r"|\b(?:due|expiry|expiration|renewal) dates\b|\btime limits\b"
+            r"|\bwhen (?:do|will|are) (?:the |my |our |these |all |any )?(?:\w+ )?\w+s\b.{0,40}?"
+            r"\b(?:expire|renew|lapse|fall due|due)\b"
+            r"|\b(?:timeline|chronology) of\b|\b(?:make|build|create|draw up|give me) (?:a |the )?(?:timeline|chronology)\b",
+            re.IGNORECASE,
         ),
     ),
     (

@@ -188,6 +188,7 @@ def test_tools_never_write_outside_the_data_dir_nor_open_sockets(
         ("read_passage", {"document": "lease", "page": 1}),
         ("summarize_document", {"document": "lease"}),
         ("extract_facts", {"documents": ["lease"], "schema": "contract"}),
+        ("list_dates", {}),
         ("date_difference", {"start": "2025-01-01", "end": "2025-02-01", "unit": "weeks"}),
         ("calculate", {"expression": "2 + 2"}),
     ]

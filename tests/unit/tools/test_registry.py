@@ -148,6 +148,7 @@ def test_schemas_list_every_tool(tools: ToolRegistry) -> None:
         "list_documents",
         "summarize_document",
         "extract_facts",
+        "list_dates",
         "date_difference",
         "calculate",
     ]
