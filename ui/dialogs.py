@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -281,9 +282,13 @@ def show_about(parent: QWidget, settings: Settings, model_name: str) -> QDialog:
     text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
+    # Scrollable: the capability disclosure must be readable whole on a small screen too.
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(text)
     layout = QVBoxLayout(dialog)
-    layout.addWidget(text)
+    layout.addWidget(scroll)
     layout.addWidget(buttons)
-    dialog.resize(560, 520)
+    dialog.resize(620, 720)
     dialog.open()
     return dialog
