@@ -17,28 +17,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QProgressBar,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from ui.answer_html import SourceTarget
-from ui.jobs import ProgressUpdate
+from ui.task_dialog import TaskDialog
 
 if TYPE_CHECKING:
     from assistant.documents.dates import DatedEvent, DatesReport
@@ -118,27 +113,14 @@ class DatesFilter(QSortFilterProxyModel):
         return all(word in haystack for word in self.words)
 
 
-class DatesDialog(QDialog):
-    """A dates run's progress, then its table with kind and text filters, page links and exports.
+class DatesDialog(TaskDialog):
+    """A dates run's progress, then its table with kind and text filters, page links and exports."""
 
-    Signals:
-        source_requested(SourceTarget): a row was clicked: show its page, its sentence marked.
-        stop_requested(): the user stopped the run in progress (or closed the dialog during it).
-    """
-
-    source_requested = Signal(object)
-    stop_requested = Signal()
+    STOPPED = "stopped; nothing was listed."
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("datesDialog")
-        self.setWindowTitle(title)
-        self.resize(980, 600)
+        super().__init__(title, parent, name="datesDialog", width=980, height=600)
         self.report: DatesReport | None = None
-        self.status = QLabel(f"{title}: starting…")
-        self.status.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
         self.notes = QLabel()
         self.notes.setObjectName("datesNotes")
         self.notes.setWordWrap(True)
@@ -180,9 +162,6 @@ class DatesDialog(QDialog):
         self.table.clicked.connect(self._open_row)
         self.table.activated.connect(self._open_row)
 
-        buttons = QDialogButtonBox()
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.clicked.connect(self.stop_requested)
         self.csv_button = QPushButton("Export CSV…")
         self.csv_button.clicked.connect(lambda: self._choose_export("csv"))
         self.markdown_button = QPushButton("Export Markdown…")
@@ -191,34 +170,12 @@ class DatesDialog(QDialog):
         self.ics_button.setToolTip("The dated rows shown, as all-day calendar entries; periods have no day")
         self.ics_button.clicked.connect(lambda: self._choose_export("ics"))
         self.export_buttons = (self.csv_button, self.markdown_button, self.ics_button)
-        for button in (self.stop_button, *self.export_buttons):
-            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.close)
+        self._lay_out(self.notes, filters, self.table, stretch=self.table)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.status)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.notes)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
-        self._set_running(True)
-
-    def _set_running(self, running: bool) -> None:
-        self.progress.setVisible(running)
-        self.stop_button.setVisible(running)
-        for button in self.export_buttons:
-            button.setEnabled(self.report is not None)
+    def has_result(self) -> bool:
+        return self.report is not None
 
     # -- engine events -----------------------------------------------------------------
-    def show_progress(self, update: ProgressUpdate) -> None:
-        if update.total:
-            self.progress.setRange(0, update.total)
-            self.progress.setValue(update.done)
-        detail = f" ({update.detail})" if update.detail else ""
-        self.status.setText(f"{self.windowTitle()}: {update.done} of {update.total} {update.stage}{detail}")
-
     def show_report(self, report: DatesReport) -> None:
         """The list arrived: fill the table (by date), the notes, and enable the exports."""
         self.report = report
@@ -242,14 +199,6 @@ class DatesDialog(QDialog):
         self._show_notes(report.notes)
         self._set_running(False)
         self._show_count()
-
-    def show_stopped(self) -> None:
-        self.status.setText(f"{self.windowTitle()}: stopped; nothing was listed.")
-        self._set_running(False)
-
-    def show_failure(self, message: str) -> None:
-        self.status.setText(f"{self.windowTitle()} failed: {message}")
-        self._set_running(False)
 
     def _show_notes(self, notes: list[str]) -> None:
         lines = [f"• {note}" for note in notes[:MAX_NOTES]]
@@ -306,7 +255,7 @@ class DatesDialog(QDialog):
     def _choose_export(self, kind: str) -> None:
         if self.report is None:
             return
-        name = "".join(c if c.isalnum() or c in " -_" else "_" for c in self.windowTitle()).strip()
+        name = self.file_stem(self.windowTitle())
         chosen, _filter = QFileDialog.getSaveFileName(
             self, "Export the dates", f"{name}.{kind}", EXPORTS[kind]
         )
@@ -332,13 +281,7 @@ class DatesDialog(QDialog):
         try:
             write(report)
         except OSError as exc:
-            log.exception("Could not export the dates to %s", path)
-            QMessageBox.warning(self, "Export failed", f"{path.name}: {exc.strerror or exc} ({path})")
+            self.export_failed(path, exc)
             return False
         self.status.setText(f"Saved {len(report.events)} row(s) to {path}")
         return True
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.stop_button.isVisible():  # closing a running list stops it
-            self.stop_requested.emit()
-        super().closeEvent(event)

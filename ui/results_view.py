@@ -8,104 +8,42 @@ only shows it and writes the export the user asked for.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QLabel,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QFileDialog, QPushButton, QTextBrowser, QWidget
 
 from assistant.documents.tables import ResultTable
 from ui.answer_html import PAGE_SCHEME, render_table, table_target
-from ui.jobs import ProgressUpdate
-
-log = logging.getLogger(__name__)
+from ui.task_dialog import TaskDialog
 
 
-class ResultsDialog(QDialog):
-    """A run's progress, then its table (or why there is none), with export buttons.
-
-    Signals:
-        source_requested(SourceTarget): a cell's page link was clicked.
-        stop_requested(): the user stopped the run in progress (or closed the dialog during it).
-    """
-
-    source_requested = Signal(object)
-    stop_requested = Signal()
+class ResultsDialog(TaskDialog):
+    """A run's progress, then its table (or why there is none), with export buttons."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("resultsDialog")
-        self.setWindowTitle(title)
-        self.resize(820, 560)
+        super().__init__(title, parent, name="resultsDialog", width=820, height=560)
         self.table: ResultTable | None = None
-        self.status = QLabel(f"{title}: starting…")
-        self.status.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
         self.view = QTextBrowser()
         self.view.setObjectName("resultsTable")
         self.view.setOpenLinks(False)
         self.view.anchorClicked.connect(self._on_link)
-        buttons = QDialogButtonBox()
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.clicked.connect(self.stop_requested)
         self.csv_button = QPushButton("Export CSV…")
         self.csv_button.clicked.connect(lambda: self._export("csv"))
         self.markdown_button = QPushButton("Export Markdown…")
         self.markdown_button.clicked.connect(lambda: self._export("md"))
-        for button in (self.stop_button, self.csv_button, self.markdown_button):
-            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.status)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        self._set_running(True)
+        self.export_buttons = (self.csv_button, self.markdown_button)
+        self._lay_out(self.view, stretch=self.view)
 
-    def _set_running(self, running: bool) -> None:
-        self.progress.setVisible(running)
-        self.stop_button.setVisible(running)
-        self.csv_button.setEnabled(self.table is not None)
-        self.markdown_button.setEnabled(self.table is not None)
+    def has_result(self) -> bool:
+        return self.table is not None
 
     # -- engine events -----------------------------------------------------------------
-    def show_progress(self, update: ProgressUpdate) -> None:
-        if update.total:
-            self.progress.setRange(0, update.total)
-            self.progress.setValue(update.done)
-        eta = f", about {int(update.eta_seconds) + 1} s left" if update.eta_seconds else ""
-        detail = f" ({update.detail})" if update.detail else ""
-        self.status.setText(
-            f"{self.windowTitle()}: {update.done} of {update.total} {update.stage}{eta}{detail}"
-        )
-
     def show_table(self, table: ResultTable) -> None:
         self.table = table
         self.setWindowTitle(table.title)
         self.status.setText(f"{table.title}. Click a page link to check a value in its document.")
         self.view.setHtml(render_table(table, lambda row, column: f"{PAGE_SCHEME}:{row}/{column}"))
-        self._set_running(False)
-
-    def show_stopped(self) -> None:
-        self.status.setText(f"{self.windowTitle()}: stopped; nothing was kept.")
-        self._set_running(False)
-
-    def show_failure(self, message: str) -> None:
-        self.status.setText(f"{self.windowTitle()} failed: {message}")
         self._set_running(False)
 
     # -- user actions ------------------------------------------------------------------
@@ -123,7 +61,7 @@ class ResultsDialog(QDialog):
     def _export(self, kind: str) -> None:
         if self.table is None:
             return
-        name = "".join(c if c.isalnum() or c in " -_" else "_" for c in self.table.title).strip()
+        name = self.file_stem(self.table.title)
         label = "CSV files (*.csv)" if kind == "csv" else "Markdown files (*.md)"
         chosen, _filter = QFileDialog.getSaveFileName(self, "Export the table", f"{name}.{kind}", label)
         if chosen:
@@ -138,12 +76,6 @@ class ResultsDialog(QDialog):
             else:
                 path.write_text(self.table.to_markdown(), encoding="utf-8")
         except OSError as exc:
-            log.exception("Could not export the table to %s", path)
-            QMessageBox.warning(self, "Export failed", f"{path.name}: {exc.strerror or exc} ({path})")
+            self.export_failed(path, exc)
             return
         self.status.setText(f"Saved {path}")
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.stop_button.isVisible():  # closing a running summary stops it
-            self.stop_requested.emit()
-        super().closeEvent(event)
