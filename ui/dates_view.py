@@ -11,7 +11,6 @@ Like ``ResultsDialog`` it is not modal and shows the run's progress until the li
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,7 +37,6 @@ from ui.task_dialog import TaskDialog
 if TYPE_CHECKING:
     from assistant.documents.dates import DatedEvent, DatesReport
 
-log = logging.getLogger(__name__)
 
 KINDS = [("event", "Events"), ("deadline", "Deadlines"), ("period", "Periods")]
 COLUMNS = ["Date", "Kind", "Event", "Document", "Page", "Rule", "Note"]
