@@ -119,7 +119,7 @@ def bench_models() -> list[str]:
 
 
 def main(n_answerable: int = 0, n_absent: int = 0) -> None:
-    n_answerable = n_answerable or int(os.environ.get("QUIRE_BENCH_SQUAD", "60"))
+    n_answerable = n_answerable or int(os.environ.get("QUIRE_BENCH_SQUAD", "50"))
     n_absent = n_absent or max(10, n_answerable // 3)
     articles, questions = squad.load(squad.fetch(CACHE))
     dev_titles, test_titles = squad.split(articles)
