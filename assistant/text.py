@@ -251,7 +251,7 @@ _UNITS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "seventy": 70, "eighty": 80, "ninety": 90, "fourty": 40,
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # fmt: on
@@ -269,19 +269,22 @@ def normalise_numbers(text: str) -> str:
     reader, so the grounding checks must compare them as one.
     """
     text = _GROUPED.sub(lambda m: m.group(0).replace(",", ""), text)
-    return _WORD_NUMBER.sub(lambda m: str(_word_value(m.group(0))), text)
+    return _WORD_NUMBER.sub(lambda m: str(number_value(m.group(0))), text)
 
 
-def _word_value(words: str) -> int:
+def number_value(words: str) -> int | None:
+    """ "ninety" -> 90, "twenty-one" -> 21, "one hundred and eighty" -> 180; None if not a number."""
     total = current = 0
-    for word in re.split(r"[\s-]+", words.lower()):
+    for word in re.split(r"[\s-]+", words.strip().lower()):
         if word == "and":
             continue
         if word in _UNITS:
             current += _UNITS[word]
         elif word == "hundred":
             current = max(current, 1) * 100
-        else:
+        elif word in _SCALES:
             total += max(current, 1) * _SCALES[word]
             current = 0
+        else:
+            return None
     return total + current

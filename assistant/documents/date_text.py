@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.text import number_value
+
 # -- month names ------------------------------------------------------------------------------
 _ENGLISH = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -212,14 +214,6 @@ _TEENS = [
     "nineteen",
 ]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_WORD_VALUES = {
-    **{w: n for n, w in enumerate(_UNITS_1_9, start=1)},
-    **{w: n for n, w in enumerate(_TEENS, start=10)},
-    **{w: 10 * n for n, w in enumerate(_TENS, start=2)},
-    "fourty": 40,
-    "a": 1,
-    "an": 1,
-}
 
 
 def _alternation(words: list[str]) -> str:
@@ -341,18 +335,8 @@ def _amount(match: re.Match[str]) -> int | None:
 
 
 def words_to_number(words: str) -> int | None:
-    """ "ninety" -> 90, "twenty-one" -> 21, "one hundred and eighty" -> 180; None if not a number."""
-    total, current = 0, 0
-    for word in re.split(r"[\s-]+", words.lower()):
-        if word == "and":
-            continue
-        if word == "hundred":
-            current = max(current, 1) * 100
-        elif word in _WORD_VALUES:
-            current += _WORD_VALUES[word]
-        else:
-            return None
-    return total + current
+    """ "ninety" -> 90, "a hundred" -> 100, "an" (as in "an hour") -> 1; None if not a number."""
+    return number_value(re.sub(r"^\s*an?\b", "one", words, flags=re.IGNORECASE))
 
 
 def _direction(
