@@ -14,12 +14,44 @@ install: $(STAMP)
 LLAMA_SLIM_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
   -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF
 
-# Re-runs only when the pins or the project metadata change, so a second `make` is instant.
-$(STAMP): requirements.lock pyproject.toml
+# No AMX on any x86 CPU (issue 22). Built with GGML_NATIVE on an Intel Xeon that has AMX
+# (Sapphire Rapids and later), llama.cpp compiles its AMX backend, repacks Q4_K weights into an
+# AMX buffer and segfaults in llama_decode on the first answer, for both bundled models
+# (upstream ggml-org/llama.cpp#20824, closed without a fix). Turning the AMX instructions off
+# keeps every other native instruction, AVX-512 and VNNI included, and llama.cpp's AVX-512
+# CPU_REPACK of Q4_K (measured faster than loading with use_extra_bufts=false, which drops the
+# repack as well: bench/results/llama_builds.json). The flags are harmless on CPUs without AMX.
+LLAMA_NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+ifeq ($(shell uname -m),x86_64)
+LLAMA_NATIVE_CMAKE_ARGS := $(LLAMA_SLIM_CMAKE_ARGS) -DCMAKE_C_FLAGS="$(LLAMA_NO_AMX)" -DCMAKE_CXX_FLAGS="$(LLAMA_NO_AMX)"
+else
+LLAMA_NATIVE_CMAKE_ARGS := $(LLAMA_SLIM_CMAKE_ARGS)
+endif
+LLAMA_VERSION := $(shell sed -n 's/^llama-cpp-python==//p' requirements.lock)
+# pip caches a built wheel by package and version, not by CMAKE_ARGS: a machine that once built
+# llama-cpp-python with other flags would reinstall that (crashing) wheel. So the wheel is built
+# here with --no-cache-dir into a folder named by the flags, the version and this CPU's flags,
+# and installed from there; a change of any of them builds again, on a used machine too.
+LLAMA_BUILD_ID := $(shell { echo '$(LLAMA_VERSION) $(LLAMA_NATIVE_CMAKE_ARGS)'; grep -m1 '^flags' /proc/cpuinfo 2>/dev/null; } | sha256sum | cut -c1-16)
+LLAMA_NATIVE := build/llama-native-$(LLAMA_BUILD_ID)
+LLAMA_STAMP := $(VENV)/.llama-$(LLAMA_BUILD_ID)
+
+$(LLAMA_NATIVE)/.built: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" setuptools wheel
-	CMAKE_ARGS="$(LLAMA_SLIM_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
-	  $(BIN)/python -m pip install --quiet -r requirements.lock
+	rm -rf $(LLAMA_NATIVE) && mkdir -p $(LLAMA_NATIVE)
+	CMAKE_ARGS='$(LLAMA_NATIVE_CMAKE_ARGS)' CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip wheel \
+	  --quiet --no-deps --no-cache-dir --no-binary llama-cpp-python -w $(LLAMA_NATIVE) llama-cpp-python==$(LLAMA_VERSION)
+	touch $@
+
+$(LLAMA_STAMP): $(LLAMA_NATIVE)/.built
+	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall $(LLAMA_NATIVE)/llama_cpp_python-*.whl
+	rm -f $(VENV)/.llama-* && touch $@
+
+# Re-runs only when the pins, the project metadata or the llama.cpp build change, so a second
+# `make` is instant.
+$(STAMP): requirements.lock pyproject.toml $(LLAMA_STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m assistant.session.prepare
 	touch $(STAMP)
@@ -69,11 +101,11 @@ PACKAGE_NAME := Quire-$(PACKAGE_VERSION)-linux-$(shell uname -m)
 PACKAGE_STAGE := build/package-stage
 # llama.cpp compiled for any x86-64-v3 CPU (AVX2/FMA/F16C), not only this machine's (the venv's
 # copy is built with GGML_NATIVE). Built once (~8 min on 2 cores) and kept under build/.
-LLAMA_VERSION := $(shell sed -n 's/^llama-cpp-python==//p' requirements.lock)
 LLAMA_PORTABLE := build/llama-portable
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF $(LLAMA_SLIM_CMAKE_ARGS)
 ifeq ($(shell uname -m),x86_64)
-LLAMA_CMAKE_ARGS += -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF
+LLAMA_CMAKE_ARGS += -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF \
+  -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 endif
 .PHONY: package package-smoke
 package: install $(LLAMA_PORTABLE)/llama_cpp/lib/libllama.so

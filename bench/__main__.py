@@ -1,4 +1,4 @@
-"""`make bench`: every benchmark; `python -m bench retrieval|answers|tools|documents|load` runs one."""
+"""`make bench`: every benchmark; `python -m bench retrieval|answers|tools|documents|load|worker` runs one."""
 
 import sys
 
@@ -6,10 +6,10 @@ from assistant.offline import enforce_offline
 
 enforce_offline()
 
-from bench import answers, documents, load, retrieval, tools  # noqa: E402
+from bench import answers, documents, load, retrieval, tools, worker  # noqa: E402
 
 if __name__ == "__main__":
-    wanted = sys.argv[1:] or ["retrieval", "answers", "tools", "documents", "load"]
+    wanted = sys.argv[1:] or ["retrieval", "answers", "tools", "documents", "load", "worker"]
     if "retrieval" in wanted:
         retrieval.main()
     if "answers" in wanted:
@@ -24,3 +24,6 @@ if __name__ == "__main__":
     if "load" in wanted:
         print()
         load.main()
+    if "worker" in wanted:
+        print()
+        worker.main([])

@@ -79,6 +79,7 @@ class ChatPane(QWidget):
         self._streamed = ""
         self._preview: PassagePreview | None = None
         self._error = ""
+        self._failed_question = self._last_asked = ""
         self._model_ready = False
 
         self.transcript = QTextBrowser()
@@ -142,7 +143,9 @@ class ChatPane(QWidget):
             return
         self.question.clear()
         self._error = ""
+        self._failed_question = ""
         self.asking = question  # a new question replaces the one in flight
+        self._last_asked = question  # kept for a failure, which may arrive after ``asking`` is cleared
         self._streamed = ""
         self._preview = None
         self.stop_button.setEnabled(True)
@@ -175,6 +178,7 @@ class ChatPane(QWidget):
         self.conversation_id = ""
         self.turns = []
         self._error = ""
+        self._failed_question = ""
         self.set_answering(False)
         self.question.setFocus()
 
@@ -184,6 +188,7 @@ class ChatPane(QWidget):
         self.conversation_id = conversation_id
         self.turns = list(turns)
         self._error = ""
+        self._failed_question = ""
         self._render()
 
     def on_answer_started(self, conversation_id: str) -> None:
@@ -222,7 +227,15 @@ class ChatPane(QWidget):
         self._render()
 
     def on_failed(self, message: str) -> None:
+        """Show why the answer failed under its question, and offer the question again.
+
+        The question stays in the transcript above the message, and goes back into the
+        empty question box, so "Ask again" (after a model crash, say) is one Enter away.
+        """
         self._error = message
+        self._failed_question = self._last_asked
+        if self._last_asked and not self.question.toPlainText().strip():
+            self.question.setPlainText(self._last_asked)
         self.set_answering(False)
 
     def set_answering(self, answering: bool) -> None:
@@ -251,6 +264,8 @@ class ChatPane(QWidget):
             text = html.escape(self._streamed, quote=False).replace("\n", "<br>")
             parts.append(f'<p style="{STREAMING_STYLE}">{text or "<i>Searching your documents…</i>"} ▍</p>')
         if self._error:
+            if self._failed_question and not self.asking:
+                parts.append(render_question(self._failed_question))
             parts.append(f'<p style="{ERROR_STYLE}">⚠ {html.escape(self._error, quote=False)}</p>')
         self.transcript.setHtml("".join(parts))
         self.transcript.moveCursor(QTextCursor.MoveOperation.End)

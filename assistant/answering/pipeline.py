@@ -44,6 +44,7 @@ from assistant.index.library import Library
 from assistant.index.retrieve import SearchHit
 from assistant.jobs import Cancelled, CancelToken
 from assistant.llm.chat import ChatMessage, ChatModel
+from assistant.llm.errors import ModelCrashedError
 from assistant.text import clip
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,8 @@ class Answerer:
             )
         except Cancelled:
             return question  # the answer step sees the same token and stops at once
+        except ModelCrashedError:
+            raise  # the answer is lost; the session records it and the model restarts
         except Exception:
             log.exception("Could not rewrite follow-up question %r; searching with it as is", question)
             return question

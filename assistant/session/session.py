@@ -183,6 +183,7 @@ class Session:
         (the answer is still audited).
         """
         from assistant.answering.types import Turn
+        from assistant.llm.errors import ModelError
 
         assistant = self._assistant_for(self.require_model())
         checked = assistant.answerer.check_question(question)  # refused before anything is stored
@@ -194,14 +195,18 @@ class Session:
         conversation_id = conversation_id or ""
         if on_started is not None:
             on_started(conversation_id)
-        answer = assistant.ask(
-            checked,
-            collection=collection,
-            history=history,
-            cancel=cancel,
-            on_token=on_token,
-            on_preview=on_preview,
-        )
+        try:
+            answer = assistant.ask(
+                checked,
+                collection=collection,
+                history=history,
+                cancel=cancel,
+                on_token=on_token,
+                on_preview=on_preview,
+            )
+        except ModelError as exc:  # the model's process died: the question is on record, unanswered
+            self.audit.record_failure(checked, assistant.answerer.model.name, str(exc))
+            raise
         if remember and conversation_id:
             self.conversations.add_turn(
                 conversation_id, answer.question, answer.answer, answer.found, answer.to_json()
@@ -383,8 +388,13 @@ class Session:
         return list_models(self.settings.models_dir, self.settings.llm.model)
 
     def add_model(self, path: Path) -> ModelInfo:
+        """Register a user's GGUF file once it has decoded a token here (``ModelCannotRunError`` if not)."""
+        from assistant.llm.gguf import validate_chat_model
+        from assistant.llm.probe import check_model_runs
         from assistant.llm.registry import add_model
 
+        validate_chat_model(path)  # a file that is not a chat model is refused before anything loads
+        check_model_runs(path, self.settings.llm)
         return add_model(path, self.settings.models_dir)
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.jobs import Cancelled, CancelToken
-from assistant.llm.chat import ChatMessage, ChatTimings, ContextOverflowError
+from assistant.llm.chat import ChatMessage, ChatTimings, ContextOverflowError, JoinedChat
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class ScriptedCall:
     avoid: list[str] = field(default_factory=list)
 
 
-class ScriptedChatModel:
+class ScriptedChatModel(JoinedChat):
     """Replies with scripted strings (in order) or with ``reply(messages)``.
 
     Streams word by word (whitespace kept, so the pieces join to the reply exactly),
@@ -171,17 +171,41 @@ class ScriptedChatModel:
         if cancelled:
             raise Cancelled()
 
-    def chat(
+
+class DyingChatModel(ScriptedChatModel):
+    """A scripted model whose process dies by ``signal``: as llama.cpp does on a native crash.
+
+    ``when`` is "load" (in ``warm_up``) or "stream" (after ``after`` pieces of a reply).
+    Only for a model run in a worker process: it kills the process it runs in.
+    """
+
+    def __init__(
         self,
-        messages: Sequence[ChatMessage],
+        replies: Sequence[str],
         *,
-        max_tokens: int,
-        temperature: float,
-        cancel: CancelToken | None = None,
-        response_format: dict[str, Any] | None = None,
-    ) -> str:
-        pieces = self.stream_chat(
-            messages, max_tokens=max_tokens, temperature=temperature, cancel=cancel,
-            response_format=response_format,
-        )  # fmt: skip
-        return "".join(pieces)
+        when: str = "stream",
+        after: int = 1,
+        signal_number: int = 11,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(replies, **kwargs)
+        self._when, self._after, self._signal = when, after, signal_number
+
+    def _die(self) -> None:
+        import os
+
+        os.kill(os.getpid(), self._signal)
+        time.sleep(5)  # the signal is delivered before this returns
+
+    def warm_up(self) -> None:
+        super().warm_up()
+        if self._when == "load":
+            self._die()
+
+    def _stream(
+        self, reply: str, prompt_tokens: int, evaluated: int, max_tokens: int, cancel: CancelToken | None
+    ) -> Iterator[str]:
+        for n, piece in enumerate(super()._stream(reply, prompt_tokens, evaluated, max_tokens, cancel)):
+            if self._when == "stream" and n == self._after:
+                self._die()
+            yield piece

@@ -26,6 +26,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from assistant.errors import QuireError
 from assistant.jobs import Cancelled
+from assistant.llm.errors import ModelCrashedError
 
 log = logging.getLogger(__name__)
 
@@ -251,8 +252,8 @@ class ToolRegistry:
             kwargs[tool.context_parameter] = self.context
         try:
             value = tool.function(**kwargs)
-        except Cancelled:
-            raise
+        except (Cancelled, ModelCrashedError):
+            raise  # not the tool's failure: the question ends (the model restarts for the next)
         except ToolError as exc:
             return ToolResult(False, error=str(exc), ms=(time.perf_counter() - started) * 1000)
         except Exception as exc:  # a tool bug must not end the conversation; it is logged in full

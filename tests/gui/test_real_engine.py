@@ -8,17 +8,22 @@ and the assembled model are cached across runs under ``~/.cache/quire-test-model
 from __future__ import annotations
 
 import os
+import signal
+from functools import partial
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
-from assistant.config import DEFAULT_MODEL, Settings
+from assistant.config import DEFAULT_MODEL, FAST_MODEL, Settings
 from assistant.llm.catalog import assemble, get_entry
 from assistant.llm.errors import ModelNotInstalledError
+from assistant.llm.model import LlamaChatModel
+from assistant.session.audit import AuditLog
 from assistant.session.parts import Parts
 from assistant.testing.documents import write_text_pdf
+from assistant.testing.worker_kill import KilledMidAnswer
 from tests.gui.conftest import LATE_QUESTION, LEASE_PAGES, WindowMaker, add_and_wait, job_done
 from ui.operations import ANSWER
 
@@ -80,3 +85,52 @@ def test_add_pdf_ask_and_open_citation_with_real_models(
     first = answer.citations[0]
     chat.transcript.anchorClicked.emit(QUrl(f"quire-cite:0/{first.n}"))
     assert window.viewer.current_pdf_page == first.page == 2
+
+
+@pytest.mark.parametrize(
+    ("sig", "words"), [(signal.SIGSEGV, "signal 11, SIGSEGV"), (signal.SIGKILL, "signal 9, SIGKILL")]
+)
+def test_a_model_crash_mid_answer_keeps_the_window_and_the_question(
+    qtbot: QtBot,
+    make_window: WindowMaker,
+    real_settings: Settings,
+    real_models_dir: Path,
+    tmp_path: Path,
+    sig: signal.Signals,
+    words: str,
+) -> None:
+    """The model's process killed after the first word: a message, the window, the next answer."""
+    entry = get_entry(FAST_MODEL)
+    assert entry is not None
+    fast = assemble(entry, real_models_dir)
+    made: list[KilledMidAnswer] = []
+
+    def chat_model(settings: Settings, name: str | None = None) -> KilledMidAnswer:
+        made.append(
+            KilledMidAnswer(partial(LlamaChatModel, fast, name=FAST_MODEL, settings=settings.llm), [sig])
+        )
+        return made[-1]
+
+    window = make_window(Parts(chat_model=chat_model), timeout=240_000)
+    pdf = write_text_pdf(tmp_path / "lease.pdf", LEASE_PAGES, title="Lease")
+    assert add_and_wait(qtbot, window, [pdf], timeout=120_000).added == 1
+    documents_before = [(d.id, d.content_hash) for d in window.library_pane.documents]
+
+    chat = window.chat_pane
+    chat.question.setPlainText(LATE_QUESTION)
+    with job_done(qtbot, window.bridge, ANSWER, 180_000):
+        chat.submit()
+    assert made[0].killed == [sig]
+    assert window.isVisible()
+    shown = chat.transcript.toPlainText()
+    assert f"The model stopped unexpectedly ({words}) and has been restarted. Ask again." in shown
+    assert LATE_QUESTION in shown  # the question stays on screen...
+    assert chat.question.toPlainText() == LATE_QUESTION  # ...and in the box, to ask again with Enter
+
+    with job_done(qtbot, window.bridge, ANSWER, 180_000):
+        chat.submit()
+    assert chat.turns and chat.turns[-1].question == LATE_QUESTION and chat.turns[-1].found
+    assert made[0].restarts == 1
+    assert [(d.id, d.content_hash) for d in window.library_pane.documents] == documents_before
+    entry_failed, entry_answered = AuditLog(real_settings.audit_path).entries()[-2:]
+    assert entry_failed["status"] == "failed" and entry_answered["status"] == "answered"

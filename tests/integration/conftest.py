@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from assistant.config import DEFAULT_MODEL, FAST_MODEL
 from assistant.embed.factory import ModelEmbedder, make_embedder
 from assistant.llm.catalog import assemble, get_entry, is_assembled, model_path
 from assistant.llm.model import LlamaChatModel
+from assistant.llm.process import WorkerChatModel
 
 
 @pytest.fixture(scope="session")
@@ -82,9 +84,12 @@ def model_file(models_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def model(model_file: Path) -> Iterator[LlamaChatModel]:
-    """The fast chat model, loaded once and shared by the integration tests."""
-    chat_model = LlamaChatModel(model_file, name=TEST_MODEL)
+def model(model_file: Path) -> Iterator[WorkerChatModel]:
+    """The fast chat model, loaded once and shared by the integration tests.
+
+    In a process of its own, as the app runs it: the tests go through the same boundary.
+    """
+    chat_model = WorkerChatModel(partial(LlamaChatModel, model_file, name=TEST_MODEL))
     chat_model.warm_up()
     yield chat_model
     chat_model.close()

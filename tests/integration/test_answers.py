@@ -18,7 +18,7 @@ from assistant.embed.factory import ModelEmbedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.jobs import CancelToken
-from assistant.llm.model import LlamaChatModel
+from assistant.llm.process import WorkerChatModel
 from assistant.llm.registry import REGISTRY_FILE
 from assistant.testing.documents import write_text_pdf
 
@@ -39,7 +39,7 @@ INJECTION = (
 
 
 @pytest.fixture
-def answerer(tmp_path: Path, int8_embedder: ModelEmbedder, model: LlamaChatModel) -> Iterator[Answerer]:
+def answerer(tmp_path: Path, int8_embedder: ModelEmbedder, model: WorkerChatModel) -> Iterator[Answerer]:
     settings = Settings.load(tmp_path / "home")
     docs = tmp_path / "docs"
     docs.mkdir()

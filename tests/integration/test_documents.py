@@ -14,7 +14,7 @@ from assistant.documents.summarize import summarize_document
 from assistant.embed.factory import ModelEmbedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
-from assistant.llm.model import LlamaChatModel
+from assistant.llm.process import WorkerChatModel
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.long_documents import long_contract, short_contract
 
@@ -51,7 +51,7 @@ def library(quire_home: Path, tmp_path: Path, int8_embedder: ModelEmbedder) -> I
         yield lib
 
 
-def test_summary_of_a_20_page_pdf_cites_pages_that_say_it(library: Library, model: LlamaChatModel) -> None:
+def test_summary_of_a_20_page_pdf_cites_pages_that_say_it(library: Library, model: WorkerChatModel) -> None:
     services = next(d for d in library.documents() if d.title == "services")
     pages = {p.number: p.text for p in library.registry.pages(services.id)}
     summary = summarize_document(library, model, services)
@@ -65,7 +65,7 @@ def test_summary_of_a_20_page_pdf_cites_pages_that_say_it(library: Library, mode
 
 
 def test_extraction_over_three_contracts_finds_parties_and_dates_on_their_pages(
-    library: Library, model: LlamaChatModel
+    library: Library, model: WorkerChatModel
 ) -> None:
     leases = sorted((d for d in library.documents() if d.title.startswith("lease")), key=lambda d: d.title)
     table = extract_facts(library, model, leases, "contract")

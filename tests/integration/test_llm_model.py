@@ -23,6 +23,7 @@ from assistant.llm.chat import ChatMessage, ContextOverflowError
 from assistant.llm.errors import ModelError
 from assistant.llm.gguf import validate_chat_model
 from assistant.llm.model import LlamaChatModel
+from assistant.llm.process import WorkerChatModel
 from assistant.llm.registry import list_models
 
 pytestmark = pytest.mark.integration
@@ -77,7 +78,7 @@ def test_truncated_copy_is_refused_with_a_clear_message(model_file: Path, tmp_pa
 
 
 def test_llama_cpp_logs_go_to_our_logger_not_stderr(
-    model: LlamaChatModel,
+    model: WorkerChatModel,
     model_file: Path,
     capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
@@ -91,13 +92,13 @@ def test_llama_cpp_logs_go_to_our_logger_not_stderr(
     assert "llama_" not in captured.err and "llama_" not in captured.out
 
 
-def test_loaded_model_settings(model: LlamaChatModel) -> None:
+def test_loaded_model_settings(model: WorkerChatModel) -> None:
     assert model.loaded
     assert 512 <= model.n_ctx <= 8192 and model.n_ctx % 256 == 0
     assert model.count_tokens("hello world") == len(model.tokenize("hello world")) > 0
 
 
-def test_streams_a_short_reply(model: LlamaChatModel) -> None:
+def test_streams_a_short_reply(model: WorkerChatModel) -> None:
     messages = [system("You are terse."), user("Say hello in one short sentence.")]
     pieces = list(model.stream_chat(messages, max_tokens=24, temperature=0.1))
     assert len(pieces) > 1
@@ -121,7 +122,7 @@ def _cancel_after(cancel: CancelToken, delay_s: float) -> list[float]:
     return fired
 
 
-def test_cancel_during_decoding_delivers_no_further_token(model: LlamaChatModel) -> None:
+def test_cancel_during_decoding_delivers_no_further_token(model: WorkerChatModel) -> None:
     """Counted in tokens, not seconds, so a busy machine cannot fail it: once the user
     stops, the stream ends at once and nothing more reaches the screen."""
     cancel = CancelToken()
@@ -136,10 +137,12 @@ def test_cancel_during_decoding_delivers_no_further_token(model: LlamaChatModel)
     assert len(before) == 5 and after == []
     timings = model.last_timings
     assert timings is not None and timings.cancelled and timings.finish_reason == "cancelled"
-    assert timings.completion_tokens <= len(before) + 1  # decoding stopped: not 400 tokens
+    # Decoding stopped within a few tokens (the model's process may have decoded one or two
+    # more before it read the flag), not 400.
+    assert timings.completion_tokens <= len(before) + 3
 
 
-def test_cancel_during_prompt_reading_stops_before_the_prompt_is_read(model: LlamaChatModel) -> None:
+def test_cancel_during_prompt_reading_stops_before_the_prompt_is_read(model: WorkerChatModel) -> None:
     """A long prompt takes seconds to read on a laptop; a new question must not wait for it.
 
     Counted in tokens: llama.cpp stopped part-way through the prompt and wrote nothing.
@@ -156,7 +159,7 @@ def test_cancel_during_prompt_reading_stops_before_the_prompt_is_read(model: Lla
     assert model.chat([user("Say yes.")], max_tokens=4, temperature=0.1).strip()
 
 
-def test_json_schema_constrained_output(model: LlamaChatModel) -> None:
+def test_json_schema_constrained_output(model: WorkerChatModel) -> None:
     schema = {
         "type": "object",
         "properties": {
@@ -179,7 +182,7 @@ def test_json_schema_constrained_output(model: LlamaChatModel) -> None:
     assert isinstance(data["found"], bool)
 
 
-def test_avoided_reply_is_not_written_again(model: LlamaChatModel) -> None:
+def test_avoided_reply_is_not_written_again(model: WorkerChatModel) -> None:
     """What the answer pipeline relies on to replace an answer that repeats the question."""
     schema = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
     messages = [system("Reply in JSON."), user("Name one colour of the rainbow.")]
@@ -198,7 +201,7 @@ def test_avoided_reply_is_not_written_again(model: LlamaChatModel) -> None:
     assert second and second.split()[0].lower() != first.split()[0].lower()
 
 
-def test_second_question_reuses_the_system_prompt(model: LlamaChatModel) -> None:
+def test_second_question_reuses_the_system_prompt(model: WorkerChatModel) -> None:
     sys_msg = system("Answer from these passages only. " + passages("prefix", 30))
     shared = model.count_prompt_tokens([sys_msg]) - 5  # minus the generation prompt's markers
     model.chat([sys_msg, user("Which unit runs 15 months?")], max_tokens=12, temperature=0.1)
@@ -211,7 +214,7 @@ def test_second_question_reuses_the_system_prompt(model: LlamaChatModel) -> None
     assert second.prompt_eval_tokens < first.prompt_eval_tokens // 4
 
 
-def test_prompt_that_does_not_fit_is_refused_before_decoding(model: LlamaChatModel) -> None:
+def test_prompt_that_does_not_fit_is_refused_before_decoding(model: WorkerChatModel) -> None:
     huge = user("word " * (model.n_ctx + 10))
     with pytest.raises(ContextOverflowError, match="exceeds the model's context"):
         model.stream_chat([huge], max_tokens=64, temperature=0.1)

@@ -13,7 +13,7 @@ from assistant.embed.factory import ModelEmbedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.llm.grammar import GrammarError
-from assistant.llm.model import LlamaChatModel
+from assistant.llm.process import WorkerChatModel
 from assistant.testing.documents import write_text_pdf
 from assistant.tools.assist import Assistant
 
@@ -27,7 +27,7 @@ LEASE = [
 
 
 @pytest.fixture
-def assistant(tmp_path: Path, int8_embedder: ModelEmbedder, model: LlamaChatModel) -> Iterator[Assistant]:
+def assistant(tmp_path: Path, int8_embedder: ModelEmbedder, model: WorkerChatModel) -> Iterator[Assistant]:
     settings = Settings.load(tmp_path / "home")
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -76,7 +76,7 @@ HOSTILE_TITLES = [
 
 
 def test_hostile_titles_never_crash_the_tool_loop(
-    tmp_path: Path, int8_embedder: ModelEmbedder, model: LlamaChatModel
+    tmp_path: Path, int8_embedder: ModelEmbedder, model: WorkerChatModel
 ) -> None:
     """A library whose titles hold quotes, backslashes, line breaks and non-ASCII: once a SIGSEGV.
 
@@ -100,7 +100,7 @@ def test_hostile_titles_never_crash_the_tool_loop(
         assert summary.trace and summary.trace[0]["arguments"].get("document") in titles
 
 
-def test_a_schema_llama_cpp_cannot_parse_is_refused_not_decoded(model: LlamaChatModel) -> None:
+def test_a_schema_llama_cpp_cannot_parse_is_refused_not_decoded(model: WorkerChatModel) -> None:
     """The grammar is checked before decoding: an error to log and fall back from, never a crash."""
     schema = {"type": "object", "properties": {"d": {"type": "string", "enum": ['say "hi"']}}}
     with pytest.raises(GrammarError):

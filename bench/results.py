@@ -1,0 +1,66 @@
+"""Figures that outlive the run: each benchmark writes ``bench/results/NAME.json`` with its context.
+
+A figure without its machine is not a figure here: CPUs differ between sessions (AVX2-only
+AMD EPYC, AVX-512 and AMX Intel Xeon), so every file records the CPU model and the flags
+that decide llama.cpp's kernels, the thread count, the commit and the date, beside the
+figures themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
+
+
+def machine() -> dict[str, Any]:
+    """The CPU model, the flags that matter to llama.cpp and onnxruntime, and the core count."""
+    model, flags = platform.processor() or "unknown", set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name") and model in ("unknown", "", platform.processor()):
+                model = line.split(":", 1)[1].strip()
+            elif line.startswith("flags") and not flags:
+                flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return {"cpu": model, "cpu_flags": [f for f in _FLAGS if f in flags], "cores": os.cpu_count()}
+
+
+def commit() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True, timeout=10,
+            cwd=Path(__file__).resolve().parent,
+        )  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=10,
+            cwd=Path(__file__).resolve().parent,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() + ("+changes" if dirty else "")
+
+
+def write_results(name: str, figures: dict[str, Any], **context: Any) -> Path:
+    """Write ``bench/results/NAME.json``: the figures with the machine, commit and date; return its path."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    data = {
+        "benchmark": name,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": commit(),
+        **machine(),
+        **context,
+        "figures": figures,
+    }
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"  written to {path.relative_to(RESULTS_DIR.parent.parent)}")
+    return path
