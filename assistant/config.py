@@ -84,6 +84,20 @@ DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 FAST_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m"
 
 
+class WeightRepack(enum.StrEnum):
+    """Whether llama.cpp repacks the model's weights for this CPU's vector units at load.
+
+    ``auto`` turns it off on CPUs with AVX-512: there, measured with both bundled models
+    (``python -m bench worker``, bench/results/worker.json), the repacked Q4_K weights read
+    prompts 1.4-1.5x slower with the 1.5B model (time to first word 13.5 s against 9.0 s with
+    a core busy) for 5-10% faster decoding. Elsewhere (AVX2 CPUs) it stays on, as before.
+    """
+
+    AUTO = "auto"
+    ON = "on"
+    OFF = "off"
+
+
 @dataclass
 class LLMSettings:
     """Which chat model to run and how.
@@ -99,6 +113,7 @@ class LLMSettings:
     model: str = DEFAULT_MODEL
     threads: int = 0
     gpu_layers: int = 0
+    repack_weights: WeightRepack = WeightRepack.AUTO
     n_ctx: int = 0
     max_answer_tokens: int = 384
     temperature: float = 0.0
@@ -128,6 +143,9 @@ class IndexSettings:
     chunk_overlap_tokens: int = 0
     passage_neighbours: int = 2
     max_file_mb: int = DEFAULT_MAX_FILE_MB
+    # Distinct passages one file may bring (repeats of a log line count once): each costs ~30 ms to
+    # embed on 2 cores, so 15,000 is ~8 minutes; a larger file is refused, naming this limit.
+    max_file_passages: int = 15_000
     ocr: bool = True
     embed_batch_size: int = 32
 

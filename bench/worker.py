@@ -3,12 +3,14 @@
 For each bundled model, quiet and with one core kept busy, on the same cold prompts
 (``bench.load``'s ~560-token passages, a new first line each run, 48 tokens of reply):
 
-- ``bare``: llama-cpp-python's ``Llama`` in the benchmark's own process, as a script would
-  use it, with the build ``make install`` made (AMX off, AVX-512 ``CPU_REPACK`` on);
-- ``bare, use_extra_bufts=false``: the other mitigation of the AMX crash (it turns the CPU
-  repacking off too);
-- ``worker``: Quire's ``WorkerChatModel``, the model in a child process, timed where the
-  tokens arrive, in the parent;
+- ``bare, weights repacked``: llama-cpp-python's ``Llama`` in the benchmark's own process, as
+  a script would use it, with the build ``make install`` made (AMX off) and llama.cpp's
+  default load (``CPU_REPACK`` of the Q4_K weights);
+- ``bare, use_extra_bufts=false``: the other mitigation of the AMX crash, which also turns
+  the repacking off (Quire's ``WeightRepack`` setting chooses between the two loads);
+- ``worker``: Quire's ``WorkerChatModel``, the model in a child process with Quire's
+  settings, timed where the tokens arrive, in the parent; its decode rate is compared with
+  the bare run that loads the weights the same way;
 - ``crash -> next first word``: the worker killed with SIGSEGV after an answer's first word,
   then the time from the kill to the first word of the next answer (restart included).
 
@@ -63,23 +65,16 @@ def child_bare(model_name: str, extra_bufts: bool) -> dict[str, Any]:
     import llama_cpp.llama_cpp as low
 
     from assistant.config import Settings
+    from assistant.llm.model import model_params
     from assistant.llm.registry import resolve_model
     from bench.load import _messages
 
-    if not extra_bufts:
-        default = low.llama_model_default_params
-
-        def without_extra_bufts() -> Any:
-            params = default()
-            params.use_extra_bufts = False
-            return params
-
-        low.llama_model_default_params = without_extra_bufts
     path = resolve_model(model_name, Settings.load().models_dir)
-    llm = llama_cpp.Llama(
-        model_path=str(path), n_ctx=N_CTX, n_threads=THREADS, n_threads_batch=THREADS,
-        chat_format="chat_template.default", verbose=False,
-    )  # fmt: skip
+    with model_params(use_extra_bufts=extra_bufts):
+        llm = llama_cpp.Llama(
+            model_path=str(path), n_ctx=N_CTX, n_threads=THREADS, n_threads_batch=THREADS,
+            chat_format="chat_template.default", verbose=False,
+        )  # fmt: skip
     runs = []
     for run in range(RUNS):
         low.llama_perf_context_reset(llm.ctx)
@@ -166,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     from assistant.config import DEFAULT_MODEL, FAST_MODEL
     from bench.results import machine, write_results
 
-    args = list(sys.argv[2:] if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv)
     lib = args[args.index("--lib") + 1] if "--lib" in args else None
     info = machine()
     print(
@@ -176,8 +171,13 @@ def main(argv: list[str] | None = None) -> None:
         f"  {'model':<36}{'configuration':<34}{'machine':>8}{'prompt tok/s':>14}{'decode tok/s':>14}{'TTFT':>8}"
     )
     figures: dict[str, Any] = {}
-    configurations = [("bare", "bare (make install build)"), ("bare-no-extra-bufts", "bare, use_extra_bufts=false"),
-                      ("worker", "worker process (Quire)")]  # fmt: skip
+    from assistant.config import WeightRepack
+    from assistant.llm.model import repack_weights
+
+    quire_repacks = repack_weights(WeightRepack.AUTO)
+    quire = "repacked" if quire_repacks else "as stored"
+    configurations = [("bare", "bare, weights repacked"), ("bare-no-extra-bufts", "bare, use_extra_bufts=false"),
+                      ("worker", f"worker (Quire: weights {quire})")]  # fmt: skip
     for model in (DEFAULT_MODEL, FAST_MODEL):
         for busy in (False, True):
             rows = [(label, _measure(mode, model, busy)) for mode, label in configurations]
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
                     f"  {model:<36}{label:<34}{machine_state:>8}{r['prompt_tps']:>14.1f}{r['decode_tps']:>14.1f}"
                     f"{r['ttft_s']:>7.1f}s"
                 )
-            bare, worker = rows[0][1], rows[2][1]
+            bare, worker = rows[0 if quire_repacks else 1][1], rows[2][1]  # the same load option
             if "failed" not in bare and "failed" not in worker and bare["decode_tps"]:
                 ratio = worker["decode_tps"] / bare["decode_tps"]
                 figures[f"{model} | worker/bare decode | {machine_state}"] = ratio

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.config import Settings
+from assistant.config import Settings, WeightRepack
 from ui.answer_html import SourceTarget
 
 if TYPE_CHECKING:
@@ -130,6 +130,17 @@ class SettingsDialog(QDialog):
         self.gpu_layers.setToolTip(
             "Layers run on the GPU when llama.cpp was built with GPU support; 0 = CPU only"
         )
+        self.repack = QComboBox()
+        for choice, label in (
+            (WeightRepack.AUTO, "Automatic (off on AVX-512 CPUs, where it slows prompt reading)"),
+            (WeightRepack.ON, "On"),
+            (WeightRepack.OFF, "Off"),
+        ):
+            self.repack.addItem(label, str(choice))
+        self.repack.setCurrentIndex(max(self.repack.findData(str(settings.llm.repack_weights)), 0))
+        self.repack.setToolTip(
+            "Whether llama.cpp rearranges the model's weights for this CPU when it loads them"
+        )
         self.answer_tokens = QSpinBox()
         self.answer_tokens.setRange(64, 4096)
         self.answer_tokens.setSingleStep(64)
@@ -160,6 +171,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.model_status)
         form.addRow("Threads", self.threads)
         form.addRow("GPU layers", self.gpu_layers)
+        form.addRow("Weight repacking", self.repack)
         form.addRow("Answer length (max)", self.answer_tokens)
         form.addRow("Library location", location_row)
         form.addRow("", self.location_note)
@@ -220,6 +232,7 @@ class SettingsDialog(QDialog):
         llm.model = str(self.model.currentData() or llm.model)
         llm.threads = self.threads.value()
         llm.gpu_layers = self.gpu_layers.value()
+        llm.repack_weights = WeightRepack(self.repack.currentData())
         llm.max_answer_tokens = self.answer_tokens.value()
         self.accept()
 

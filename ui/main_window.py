@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "samples"
 OFFLINE = "Offline: nothing leaves this computer"
+REPORT_TOOLTIP_FILES = 50  # files named in the status bar's tooltip after an index run
 
 
 class MainWindow(QMainWindow):
@@ -427,8 +428,18 @@ class MainWindow(QMainWindow):
         if report.failed:
             first = report.failed[0]
             text += f", {len(report.failed)} could not be read ({Path(first.path).name}: {first.reason})"
+        if report.skipped_files:
+            first = report.skipped_files[0]
+            text += f", {report.skipped} skipped ({Path(first.path).name}: {first.reason})"
         if report.cancelled:
             text += " (stopped)"
+        left_out = [*report.failed, *report.skipped_files]
+        listing = "\n".join(f"{p.path}: {p.reason}" for p in left_out[:REPORT_TOOLTIP_FILES])
+        if len(left_out) > REPORT_TOOLTIP_FILES:
+            listing += (
+                f"\n… and {len(left_out) - REPORT_TOOLTIP_FILES} more (quire index --json lists them all)"
+            )
+        self.statusBar().setToolTip(f"Not indexed:\n{listing}" if left_out else "")
         self.statusBar().showMessage(text, 15000)
 
     def _show_error(self, operation: str, message: str) -> None:

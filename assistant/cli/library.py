@@ -84,6 +84,8 @@ def cmd_index(args: argparse.Namespace, session: Session) -> int:
             print(f"  failed: {problem.path}: {problem.reason}")
         for problem in report.warnings:
             print(f"  warning: {problem.path}: {problem.reason}")
+        for problem in report.skipped_files:
+            print(f"  skipped: {problem.path}: {problem.reason}")
         if report.cancelled:
             print("Stopped before the end; run the same command again to continue.")
     return ExitCode.PARTIAL if report.failed else ExitCode.OK

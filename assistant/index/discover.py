@@ -1,8 +1,9 @@
 """Turn the paths a user names into the files to index.
 
-Named files are always attempted (an unsupported one is reported); inside folders,
-files of other types are counted as skipped, since a matter folder full of
-spreadsheets and images must not flood the report. Symlinked folders are followed
+Named files are always attempted (an unsupported one is reported as failed); inside
+folders, files of other types are skipped, not failed, since a matter folder full of
+spreadsheets and images is normal, but each is named with its reason ("unsupported type
+.xyz") so the user can tell which files were left out. Symlinked folders are followed
 once each, so a symlink loop cannot make the walk run forever.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 class Discovery:
     files: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    skipped: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), never indexed
 
 
 def discover(paths: list[Path], supported: frozenset[str]) -> Discovery:
@@ -66,7 +67,7 @@ def _walk(root: Path, supported: frozenset[str], found: Discovery, seen_files: s
                 continue
             path = Path(folder) / name
             if path.suffix.lower() not in supported:
-                found.skipped += 1
+                found.skipped.append((str(path), unsupported_reason(path)))
                 continue
             try:
                 resolved = path.resolve(strict=True)
@@ -76,6 +77,11 @@ def _walk(root: Path, supported: frozenset[str], found: Discovery, seen_files: s
             if resolved not in seen_files:
                 seen_files.add(resolved)
                 found.files.append(resolved)
+
+
+def unsupported_reason(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return f"unsupported type {suffix}" if suffix else "unsupported type (no file extension)"
 
 
 def _reason(exc: BaseException) -> str:

@@ -18,6 +18,7 @@ from assistant.config import Fusion, Settings
 from assistant.embed.base import Embedder
 from assistant.errors import QuireError
 from assistant.index.registry import ChunkRecord, DocumentRecord, Registry, Status
+from assistant.index.repeats import distinct
 from assistant.index.retrieve import RankedLists, SearchHit, SearchMode, rank
 from assistant.index.stores import DocumentStore, VectorIndex
 from assistant.index.vectors import ChromaVectorStore
@@ -141,9 +142,12 @@ class Library:
             problems.append(f"vectors for unknown or unfinished document {doc_id}")
         for doc in indexed.values():
             ids = set(self.vectors.ids_of_document(doc.id))
-            expected = {c.id for c in self.registry.chunk_window(doc.id, 0, doc.chunks)}
+            chunks = self.registry.chunk_window(doc.id, 0, doc.chunks)
+            expected = {chunks[i].id for i in distinct([c.text for c in chunks])}  # repeats have none
             if ids != expected:
-                problems.append(f"{doc.path}: {len(expected)} chunks in registry, {len(ids)} vectors")
+                problems.append(
+                    f"{doc.path}: {len(expected)} distinct chunks in registry, {len(ids)} vectors"
+                )
         return problems
 
     # -- documents ---------------------------------------------------------------------

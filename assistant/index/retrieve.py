@@ -112,19 +112,28 @@ def rank(
 
 
 def score_fusion(lists: RankedLists, weights: tuple[float, float]) -> list[tuple[str, float]]:
-    """Weighted sum of min-max normalised cosine and BM25 scores (0 when absent)."""
+    """Weighted sum of normalised cosine and BM25 scores (0 when absent).
 
-    def normalised(scores: dict[str, float]) -> dict[str, float]:
-        if not scores:
-            return {}
-        low, high = min(scores.values()), max(scores.values())
-        span = high - low or 1.0
-        return {key: (value - low) / span for key, value in scores.items()}
-
-    dense = normalised({cid: lists.similarity[cid] for cid in lists.dense if cid in lists.similarity})
-    lexical = normalised(lists.bm25)
+    Cosine is min-max normalised over the dense candidates (every chunk is one). BM25 is
+    divided by the best match's score instead: min-max gave the only passage that holds a
+    rare name 0 ((x - low) / (high - low) with low = high) and the weaker of two such
+    passages 0, so the terms a professional types (a party, a case number, a drug) lost
+    their keyword score exactly when they matter. Over the best score, every match keeps
+    a positive share that grows with its BM25, and the best still scores 1.
+    """
+    dense = min_max({cid: lists.similarity[cid] for cid in lists.dense if cid in lists.similarity})
+    best = max(lists.bm25.values(), default=0.0)
+    lexical = {cid: score / best for cid, score in lists.bm25.items()} if best > 0 else {}
     fused = {
         cid: weights[0] * dense.get(cid, 0.0) + weights[1] * lexical.get(cid, 0.0)
         for cid in {*dense, *lexical}
     }
     return sorted(fused.items(), key=lambda pair: pair[1], reverse=True)
+
+
+def min_max(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    low, high = min(scores.values()), max(scores.values())
+    span = high - low or 1.0
+    return {key: (value - low) / span for key, value in scores.items()}

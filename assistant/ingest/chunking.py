@@ -24,6 +24,8 @@ PAGE_SEPARATOR = "\n\n"
 # or at a blank line; headings and list items end at their line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"')\]]*\s+|\n\s*\n|\n(?=\s*(?:#|[-*•]|\d+[.)])\s)")
 _WORD = re.compile(r"\S+")
+_LINE_BREAK = re.compile(r"\n")
+LONG_UNIT_CHARS = 4000  # no sentence runs this long: a span that does is cut at its lines
 
 TokenCounter = Callable[[list[str]], list[int]]
 
@@ -92,6 +94,20 @@ def _stripped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+def _lines_of_long(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A span with no sentence end for ``LONG_UNIT_CHARS`` (a log, a table, a list) cut at its lines.
+
+    Without this, a 25 MB log file was one "sentence": the tokenizer counted it whole (6 GB of
+    memory) before it was cut at words. Prose keeps its sentences: the cut applies only
+    to spans far longer than any sentence.
+    """
+    if end - start <= LONG_UNIT_CHARS:
+        yield start, end
+        return
+    for line_start, line_end in _spans(text[start:end], _LINE_BREAK):
+        yield start + line_start, start + line_end
+
+
 def _split_long(text: str, start: int, end: int, tokens: int, limit: int) -> list[tuple[int, int]]:
     """Split an over-long sentence at word boundaries into roughly equal parts."""
     words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text, start, end)]
@@ -119,7 +135,7 @@ def chunk_pages(
     """
     joined = JoinedText.from_pages(pages)
     text = joined.text
-    units = list(_spans(text, _SENTENCE_END))
+    units = [piece for span in _spans(text, _SENTENCE_END) for piece in _lines_of_long(text, *span)]
     if not units:
         return []
     counts = count_tokens([text[s:e] for s, e in units])

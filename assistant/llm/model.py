@@ -24,6 +24,7 @@ Design points, each checked against llama-cpp-python 0.3.36's source:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -34,7 +35,7 @@ from typing import Any
 
 import psutil
 
-from assistant.config import LLMSettings
+from assistant.config import LLMSettings, WeightRepack
 from assistant.jobs import Cancelled, CancelToken
 from assistant.llm.chat import ChatMessage, ChatModel, ChatTimings, ContextOverflowError, JoinedChat
 from assistant.llm.errors import ModelError
@@ -132,6 +133,51 @@ def use_passive_waiting() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
+def cpu_has_avx512(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    flags = next(
+        (line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), []
+    )
+    return "avx512f" in flags
+
+
+def repack_weights(choice: WeightRepack, avx512: bool | None = None) -> bool:
+    """Whether llama.cpp repacks the weights at load (see ``WeightRepack``)."""
+    if choice is WeightRepack.AUTO:
+        return not (cpu_has_avx512() if avx512 is None else avx512)
+    return choice is WeightRepack.ON
+
+
+@contextlib.contextmanager
+def model_params(*, use_extra_bufts: bool) -> Iterator[None]:
+    """``Llama()`` with ``use_extra_bufts`` set, which llama-cpp-python 0.3.36 does not expose.
+
+    ``Llama.__init__`` takes its model parameters from ``llama_model_default_params()``; for
+    the length of the load, that function returns them with the flag set. The model runs in
+    a process of its own, one load at a time, so nothing else sees the swap.
+    """
+    import llama_cpp.llama_cpp as low
+
+    if use_extra_bufts:
+        yield
+        return
+    default = low.llama_model_default_params
+
+    def params() -> Any:
+        values = default()
+        values.use_extra_bufts = False
+        return values
+
+    low.llama_model_default_params = params
+    try:
+        yield
+    finally:
+        low.llama_model_default_params = default
+
+
 class LlamaChatModel(JoinedChat):
     """A GGUF chat model run in-process by llama-cpp-python.
 
@@ -203,16 +249,18 @@ class LlamaChatModel(JoinedChat):
         threads = self._settings.threads or physical_cores()
         n_ctx = self.n_ctx
         started = time.perf_counter()
+        repack = repack_weights(self._settings.repack_weights)
         try:
-            llm = llama_cpp.Llama(
-                model_path=str(self._path),
-                n_ctx=n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,
-                n_gpu_layers=self._settings.gpu_layers,
-                chat_format="chat_template.default",
-                verbose=False,
-            )
+            with model_params(use_extra_bufts=repack):
+                llm = llama_cpp.Llama(
+                    model_path=str(self._path),
+                    n_ctx=n_ctx,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    n_gpu_layers=self._settings.gpu_layers,
+                    chat_format="chat_template.default",
+                    verbose=False,
+                )
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(self._path, f"llama.cpp could not load the model: {exc}") from exc
         eos, bos = llm.token_eos(), llm.token_bos()
@@ -226,8 +274,9 @@ class LlamaChatModel(JoinedChat):
         self._grammars = GrammarCache(llm._model.vocab)
         self.load_seconds = time.perf_counter() - started
         log.info(
-            "Loaded %s in %.1f s (n_ctx %d, %d threads, %d GPU layers)",
+            "Loaded %s in %.1f s (n_ctx %d, %d threads, %d GPU layers, weights %s)",
             self._name, self.load_seconds, n_ctx, threads, self._settings.gpu_layers,
+            "repacked" if repack else "as stored",
         )  # fmt: skip
 
     def close(self) -> None:

@@ -52,7 +52,7 @@ def check_factory_runs(factory: ModelFactory, path: Path | str) -> None:
     """Decode one token with the model ``factory`` builds, in a child process; raise if the child dies."""
     from assistant.llm.process import WorkerChatModel
 
-    model = WorkerChatModel(factory)
+    model = WorkerChatModel(factory, restart=False)
     try:
         model.warm_up()
         model.chat([{"role": "user", "content": "Say OK."}], max_tokens=1, temperature=0.0)

@@ -67,8 +67,11 @@ class WorkerChatModel(JoinedChat):
     ``CancelToken.cancel`` may be called from elsewhere.
     """
 
-    def __init__(self, factory: ModelFactory, *, stop_grace_s: float = STOP_GRACE_S) -> None:
+    def __init__(
+        self, factory: ModelFactory, *, stop_grace_s: float = STOP_GRACE_S, restart: bool = True
+    ) -> None:
         self._factory = factory
+        self._restart = restart  # False for a one-off check: a dead child is reported, not replaced
         self._local = factory()  # never loaded here
         self._stop_grace_s = stop_grace_s
         self._context = multiprocessing.get_context("spawn")
@@ -342,6 +345,9 @@ class WorkerChatModel(JoinedChat):
                 f"The model stopped again before writing a word ({how}): it cannot run on this computer "
                 f"({cpu}). {REBUILD_HINT}",
             )
+        if not self._restart:
+            log.error("Model process for %s died (%s)", self.name, how)
+            return ModelCrashedError(path, how, f"The model stopped unexpectedly ({how}).")
         log.error("Model process for %s died (%s); starting a new one", self.name, how)
         self._start()
         self.restarts += 1

@@ -219,7 +219,7 @@ def test_a_dates_request_in_the_chat_shows_a_table_with_page_links(
 ) -> None:
     window = dates_window
     chat = window.chat_pane
-    chat.question.setPlainText("What are the key dates and deadlines in the lease?")
+    chat.question.setPlainText("List the key dates and deadlines in the lease")
     with job_done(qtbot, window.bridge, ANSWER, 30_000):
         qtbot.keyClick(chat.question, Qt.Key.Key_Return)
     text, html = chat.transcript.toPlainText(), chat.transcript.toHtml()

@@ -226,6 +226,10 @@ def test_unsupported_extension_inside_a_folder_is_skipped(quire: Quire, tmp_path
     (tmp_path / "batch" / "scan.tiff").write_bytes(b"II*\x00")
     code, report = quire.index(tmp_path / "batch")
     assert (code, report["added"], report["failed"], report["skipped"]) == (0, 1, [], 2), report
+    assert report["skipped_files"] == [  # each named, with the reason
+        {"path": str(tmp_path / "batch" / "budget.xlsx"), "reason": "unsupported type .xlsx"},
+        {"path": str(tmp_path / "batch" / "scan.tiff"), "reason": "unsupported type .tiff"},
+    ]
     quire.assert_found({GOOD_QUERY: quire.good_file(), BASELINE_QUERY: quire.baseline})
 
 

@@ -241,3 +241,20 @@ def test_cancel_keeps_finished_documents(library: Library, tmp_path: Path) -> No
     assert library.verify() == []
     report = Indexer(library).run([tmp_path])
     assert report.added + report.unchanged == 6
+
+
+def test_a_file_with_more_distinct_passages_than_the_limit_is_refused_naming_it(
+    library: Library, tmp_path: Path
+) -> None:
+    library.settings.index.max_file_passages = 5
+    big = tmp_path / "transcript.txt"
+    names = ["Abbott", "Baker", "Castillo", "Dufresne", "Eriksen", "Fontaine", "Grigoriev", "Haddad"]
+    big.write_text("\n\n".join(f"Witness {name} gave evidence about the lease. " * 20 for name in names))
+    log = tmp_path / "server.log.txt"
+    log.write_text("".join(f"10:00:{n:02d} request handled in {n} ms\n" for n in range(3000)))
+    report = index(library, big, log)
+    (failure,) = report.failed
+    assert failure.path == str(big) and failure.reason.startswith("too large to index: ")
+    assert "limit of 5" in failure.reason and "index.max_file_passages" in failure.reason
+    assert report.added == 1  # the log's 3,000 lines are one passage repeated: indexed
+    assert library.search("request handled")[0].path == str(log)

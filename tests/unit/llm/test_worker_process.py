@@ -122,6 +122,7 @@ def test_a_child_that_ignores_a_cancel_is_killed() -> None:
         pid = slow.pid or -1
         cancel = CancelToken()
         stream = slow.stream_chat(HELLO, max_tokens=100, temperature=0.0, cancel=cancel)
+        time.sleep(0.5)  # the child has looked at the flag and is deaf for 30 s: a stuck native call
         cancel.cancel()
         started = time.monotonic()
         with pytest.raises(Cancelled):

@@ -135,10 +135,10 @@ def test_the_reply_text_lists_each_date_and_says_when_there_is_none(tools: ToolR
     ]
 
 
-def test_a_deadlines_question_is_answered_with_the_dates_table(library: Library) -> None:
+def test_a_request_for_the_deadlines_is_answered_with_the_dates_table(library: Library) -> None:
     model = ScriptedChatModel([json.dumps({"document": "lease"})])
     assistant = Assistant(Answerer(library, model, library.settings))
-    result = assistant.ask("What are the key dates and deadlines in the lease?")
+    result = assistant.ask("List the key dates and deadlines in the lease")
     assert assistant.last_route is not None and (assistant.last_route.tool, assistant.last_route.source) == (
         "list_dates",
         "rules",

