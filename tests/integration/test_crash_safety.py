@@ -56,7 +56,21 @@ print("finished", report.added, flush=True)
 """
 
 
-TOPICS = "payment delivery notice audit escrow warranty liability renewal pricing venue insurance privacy assignment".split()
+TOPICS = [
+    "payment",
+    "delivery",
+    "notice",
+    "audit",
+    "escrow",
+    "warranty",
+    "liability",
+    "renewal",
+    "pricing",
+    "venue",
+    "insurance",
+    "privacy",
+    "assignment",
+]
 
 
 def word(n: int) -> str:
