@@ -1,5 +1,6 @@
 """`make bench`: every benchmark; `python -m bench NAME...` runs some (retrieval, rare_terms,
-answers, tools, documents, load, worker; `worker --lib DIR` adds another llama.cpp build).
+grounding, answers, tools, documents, load, worker; `worker --lib DIR` adds another llama.cpp build);
+`python -m bench compare OLD.json NEW.json` prints two results files side by side.
 
 Each benchmark runs on its own: one whose data source is gone (the registry stopped serving
 ``bigbench==1.0.0``, SQuAD's source) says which package is missing, and the others still run.
@@ -13,9 +14,9 @@ from assistant.offline import enforce_offline
 
 enforce_offline()
 
-from bench import answers, documents, load, rare_terms, retrieval, tools, worker  # noqa: E402
+from bench import answers, documents, grounding, load, rare_terms, retrieval, tools, worker  # noqa: E402
 
-ORDER = ["retrieval", "rare_terms", "answers", "tools", "documents", "load", "worker"]
+ORDER = ["retrieval", "rare_terms", "grounding", "answers", "tools", "documents", "load", "worker"]
 
 
 def _run(name: str, main: Callable[[], None]) -> bool:
@@ -29,12 +30,17 @@ def _run(name: str, main: Callable[[], None]) -> bool:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["compare"]:
+        from bench import compare
+
+        sys.exit(compare.main(sys.argv[2:]))
     options = sys.argv[sys.argv.index("--lib") :] if "--lib" in sys.argv else []
-    wanted = [a for a in sys.argv[1:] if a not in options] or ORDER
+    wanted = [a for a in sys.argv[1:] if a not in options and not a.startswith("--")] or ORDER
     runs = {
         "retrieval": retrieval.main,
         "rare_terms": rare_terms.main,
-        "answers": answers.main,
+        "grounding": grounding.main,
+        "answers": lambda: answers.main(quick="--quick" in sys.argv),
         "tools": tools.main,
         "documents": documents.main,
         "load": load.main,

@@ -36,7 +36,10 @@ from assistant.index.library import Library
 from assistant.llm.chat import ChatMessage
 from assistant.llm.registry import resolve_model
 from bench import squad
+from bench.results import write_results
 from bench.retrieval import CACHE, percentile
+
+QUICK_QUESTIONS = 15  # --quick: the first questions of the professional set, with the default model
 
 ABSENT_ARTICLES = 10
 
@@ -118,34 +121,23 @@ def bench_models() -> list[str]:
     return [m for m in configured.split(",") if m] or [FAST_MODEL, DEFAULT_MODEL]
 
 
-def main(n_answerable: int = 0, n_absent: int = 0) -> None:
+def main(n_answerable: int = 0, n_absent: int = 0, *, quick: bool = False) -> None:
+    """SQuAD (while its source is served) and the professional set, each benchmarked model side by side.
+
+    ``quick`` (``python -m bench answers --quick``): the default model only, on 15 questions of
+    the professional set, so it can run after every change to the answer path.
+    """
     n_answerable = n_answerable or int(os.environ.get("QUIRE_BENCH_SQUAD", "50"))
     n_absent = n_absent or max(10, n_answerable // 3)
-    articles, questions = squad.load(squad.fetch(CACHE))
-    dev_titles, test_titles = squad.split(articles)
-    rng = random.Random(5)
-    absent = set(
-        rng.sample(sorted(dev_titles), ABSENT_ARTICLES // 2)
-        + rng.sample(sorted(test_titles), ABSENT_ARTICLES)
-    )
-    indexed = [a for a in articles if a.title not in absent]
+    if quick:
+        os.environ.setdefault("QUIRE_BENCH_PRO", str(QUICK_QUESTIONS))
     work = Path(tempfile.mkdtemp(prefix="quire-qa-"))
     try:
         settings = Settings.load(work / "home")
-        embedder = make_embedder("", "onnx-int8", CACHE / "embedders")
-        library = Library.open(settings, embedder)
-        Indexer(library).run(squad.write_articles(indexed, work / "corpus"))
-        print(
-            f"Answers: library of {len(indexed)} articles; {len(absent)} articles left out for unanswerable questions."
-        )
-        dev_pos = squad.sample(questions, dev_titles - absent, 150, seed=11)
-        dev_neg = squad.sample(questions, dev_titles & absent, 60, seed=11)
-        settings.answer.min_similarity = calibrate(library, dev_pos, dev_neg)
-        test_pos = squad.sample(questions, test_titles - absent, n_answerable, seed=3)
-        test_neg = squad.sample(questions, test_titles & absent, n_absent, seed=3)
+        squad_set = None if quick else _squad_set(work, settings, n_answerable, n_absent)
         pro = professional_library(work, settings)
         results = []
-        for name in bench_models():
+        for name in [DEFAULT_MODEL] if quick else bench_models():
             settings.llm.model = name
             figures = Figures(name)
             model_path = resolve_model(name, settings.models_dir)
@@ -153,23 +145,58 @@ def main(n_answerable: int = 0, n_absent: int = 0) -> None:
 
             model = LlamaChatModel(model_path, name=name, settings=settings.llm)
             model.warm_up()
-            prompts = squad_figures(Answerer(library, model, settings), test_pos, test_neg, figures)
+            prompts: list[tuple[list[ChatMessage], int]] = []
+            if squad_set is not None:
+                library, test_pos, test_neg = squad_set
+                prompts = squad_figures(Answerer(library, model, settings), test_pos, test_neg, figures)
             if pro is not None:
                 pro_figures(Answerer(pro[0], model, settings), pro[1], figures)
             figures.add("RSS with the model loaded", f"{psutil.Process().memory_info().rss / 1e6:,.0f} MB")
             model.close()
-            bare = bare_decode_rate(
-                model_path, prompts, settings.llm.max_answer_tokens, model_threads(settings)
-            )
-            figures.add("bare llama-cpp-python decode", f"{bare:.1f} tok/s")
+            if prompts:
+                bare = bare_decode_rate(
+                    model_path, prompts, settings.llm.max_answer_tokens, model_threads(settings)
+                )
+                figures.add("bare llama-cpp-python decode", f"{bare:.1f} tok/s")
             results.append(figures)
         print_side_by_side(results)
-        print("  (LlamaIndex defaults on this machine kind, from the issue: F1 0.15, TTFT p50 11.9 s)")
+        write_results("answers_quick" if quick else "answers", {f.model: f.rows for f in results})
         if pro is not None:
             pro[0].close()
-        library.close()
+        if squad_set is not None:
+            squad_set[0].close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _squad_set(
+    work: Path, settings: Settings, n_answerable: int, n_absent: int
+) -> tuple[Library, list[squad.Question], list[squad.Question]] | None:
+    """The SQuAD library and its held-out questions (the threshold calibrated on dev), or None when gone."""
+    try:
+        articles, questions = squad.load(squad.fetch(CACHE))
+    except RuntimeError as exc:
+        print(f"  SQuAD figures skipped: {exc}")
+        return None
+    dev_titles, test_titles = squad.split(articles)
+    rng = random.Random(5)
+    absent = set(
+        rng.sample(sorted(dev_titles), ABSENT_ARTICLES // 2)
+        + rng.sample(sorted(test_titles), ABSENT_ARTICLES)
+    )
+    indexed = [a for a in articles if a.title not in absent]
+    embedder = make_embedder("", "onnx-int8", CACHE / "embedders")
+    library = Library.open(settings, embedder)
+    Indexer(library).run(squad.write_articles(indexed, work / "corpus"))
+    print(
+        f"Answers: library of {len(indexed)} articles; {len(absent)} articles left out for unanswerable questions."
+    )
+    dev_pos = squad.sample(questions, dev_titles - absent, 150, seed=11)
+    dev_neg = squad.sample(questions, dev_titles & absent, 60, seed=11)
+    settings.answer.min_similarity = calibrate(library, dev_pos, dev_neg)
+    test_pos = squad.sample(questions, test_titles - absent, n_answerable, seed=3)
+    test_neg = squad.sample(questions, test_titles & absent, n_absent, seed=3)
+    return library, test_pos, test_neg
 
 
 def squad_figures(
@@ -254,6 +281,9 @@ def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> N
 
     correct, source, refused_absent, false_refusals, lengths, ttfts, totals = [], [], [], [], [], [], []
     supported_right: list[bool] = []
+    answered_right: list[bool] = []  # a direct answer given (found, and a sentence states it)
+    verified_right: list[bool] = []
+    set_aside = 0  # answers no sentence states: "may not answer this directly" and the closest passages
     for q in questions:
         result = answerer.answer(q.question)
         data = result.to_json()
@@ -265,8 +295,13 @@ def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> N
             refused_absent.append(not result.found)
             figures.judge(str(result.confidence), bool(score["correct"]))
             continue
-        correct.append(bool(score["correct"]))
+        correct.append(bool(score["correct"]) and not result.unsupported_answer)
         source.append(bool(score["right_source"]))
+        set_aside += bool(result.unsupported_answer)
+        if result.found and not result.unsupported_answer:
+            answered_right.append(correct[-1])
+        if result.verified:
+            verified_right.append(correct[-1])
         false_refusals.append(not result.found)
         figures.judge(str(result.confidence), bool(score["correct"]))
         if result.found:
@@ -275,6 +310,12 @@ def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> N
             supported_right.extend(bool(score["correct"]) for _ in shown)
     add = figures.add
     add("PRO correct (gold content, all parts)", f"{_share(correct):.3f} of {len(correct)}")
+    add("PRO precision (correct / answered)", f"{_share(answered_right):.3f} of {len(answered_right)}")
+    add(
+        "PRO verified but wrong",
+        f"{1 - _share(verified_right) if verified_right else 0:.3f} of {len(verified_right)}",
+    )
+    add("PRO set aside: closest passages shown", f"{set_aside / max(len(correct), 1):.3f}")
     add("PRO right document and page cited", f"{_share(source):.3f}")
     add(
         "PRO answers shown supported that are right",

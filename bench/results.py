@@ -22,7 +22,8 @@ _FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_tile", "amx_int8", 
 
 def machine() -> dict[str, Any]:
     """The CPU model, the flags that matter to llama.cpp and onnxruntime, and the core count."""
-    model, flags = platform.processor() or "unknown", set()
+    model: str = platform.processor() or "unknown"
+    flags: set[str] = set()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith("model name") and model in ("unknown", "", platform.processor()):

@@ -79,10 +79,10 @@ def child_bare(model_name: str, extra_bufts: bool) -> dict[str, Any]:
     for run in range(RUNS):
         low.llama_perf_context_reset(llm.ctx)
         stream = llm.create_chat_completion(
-            messages=_messages(run),
+            messages=_messages(run),  # type: ignore[arg-type]
             max_tokens=MAX_TOKENS,
             temperature=0.0,
-            stream=True,  # type: ignore[arg-type]
+            stream=True,
         )
         pieces = (c["choices"][0]["delta"].get("content") for c in stream)  # type: ignore[index,union-attr]
         timed = _timed((p for p in pieces if p), 0)

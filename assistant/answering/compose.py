@@ -5,7 +5,10 @@ is all a small model does reliably, and it keeps decoding short. Everything afte
 the documents' own words, chosen and checked here:
 
 1. the direct answer, cited to the sentence of a passage that backs it
-   (``grounding.find_support``), or marked unsupported when no sentence does;
+   (``grounding.find_support``); when no sentence does, the model's answer is a guess and
+   is not shown as the answer: the reader is told the documents may not answer it
+   directly, and reads the closest sentence of each of the best passages, cited
+   (precision before coverage; the guess stays in ``unsupported_answer``);
 2. that sentence, quoted verbatim, so the reader sees what the page says;
 3. for each further part of the question, the passage sentence that addresses it, or a
    plain statement that the documents found do not say;
@@ -20,15 +23,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.answering.grounding import ASKING_WORDS, SentenceMatch, find_support, stems
+from assistant.answering.grounding import ASKING_WORDS, SentenceMatch, Similarity, find_support, stems
 from assistant.answering.question import QuestionShape
-from assistant.answering.reply import Reply
+from assistant.answering.reply import Reply, repeats_question
 from assistant.answering.types import AnswerSentence, Citation, SentenceKind
 from assistant.index.retrieve import SearchHit
 from assistant.text import query_terms
 
 PART_SUPPORT = 0.5  # share of a part's own terms a sentence needs to count as addressing it
 MAX_QUOTES = 4
+CLOSEST_PASSAGES = 2  # passages quoted when no sentence states the answer
+MAY_NOT_ANSWER = "The documents found may not answer this directly. The closest passages say (check them before relying on them):"
 _COMPARE_WORDS = frozenset(
     ["compare", "comparison", "differ", "differs", "difference", "differences", "versus", "vs", "unlike"]
 )
@@ -45,6 +50,9 @@ class Composed:
     sentences: list[AnswerSentence] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     direct_supported: bool = False
+    unsupported_answer: str = (
+        ""  # the model's answer when no sentence backs it: kept, never shown as the answer
+    )
     support_rank: int | None = None  # rank (1 = best retrieved) of the passage backing the answer
     missing_parts: int = 0
 
@@ -81,21 +89,28 @@ def compose(
     reply: Reply,
     passages: Sequence[SearchHit],
     page_for: PageFinder,
+    similarity: Similarity | None = None,
 ) -> Composed:
     texts = [p.text for p in passages]
     short = reply.verdict.capitalize() if reply.verdict in ("yes", "no") else reply.answer
     out = Composed(short_answer=short)
     direct = direct_text(reply.answer, reply.verdict, final=True)
     # The passage the model chose is searched first: when it backs the answer, it is the citation.
-    match = _backing(reply, question, texts)
+    # The direct answer answers the first part; the other parts get their own sentences below.
+    match = _backing(reply, shape.parts[0] if shape.multi_part else question, texts, similarity)
     quotes: list[SentenceMatch] = []
-    if match is not None and match.supports:
+    # An answer that only repeats the question ("a late payment" for "how long to cure a late
+    # payment?") is in the sentence because the question is: it states nothing.
+    if match is not None and match.supports and not repeats_question(reply.answer, question):
         out.direct_supported = True
         out.support_rank = match.passage + 1
         out.sentences.append(AnswerSentence(direct, (match.passage + 1,), True, SentenceKind.ANSWER))
         quotes.append(match)
     else:
-        out.sentences.append(AnswerSentence(direct, (), False, SentenceKind.ANSWER))
+        # No sentence states the model's answer: it is a guess, and it is not shown as the answer.
+        out.unsupported_answer, out.short_answer = direct, ""
+        out.sentences.append(AnswerSentence(MAY_NOT_ANSWER, (), False, SentenceKind.NOT_STATED))
+        quotes.extend(_closest(question, texts))
     if shape.multi_part:
         _cover_parts(shape, texts, quotes, out)
     if shape.compare:
@@ -105,7 +120,15 @@ def compose(
     return out
 
 
-def _backing(reply: Reply, question: str, texts: list[str]) -> SentenceMatch | None:
+def _closest(question: str, texts: list[str]) -> list[SentenceMatch]:
+    """The sentence of each of the best ``CLOSEST_PASSAGES`` passages that shares most with the question."""
+    found = (find_support(question, "", [text]) for text in texts[:CLOSEST_PASSAGES])
+    return [replace(m, passage=i) for i, m in enumerate(found) if m is not None and m.claim_share > 0]
+
+
+def _backing(
+    reply: Reply, question: str, texts: list[str], similarity: Similarity | None
+) -> SentenceMatch | None:
     """The sentence that backs the answer: in the passage the model chose if it has one.
 
     A bare verdict ("Yes.") says nothing checkable by itself, so the sentence must then
@@ -118,7 +141,7 @@ def _backing(reply: Reply, question: str, texts: list[str]) -> SentenceMatch | N
         chosen = find_support(claim, question, [texts[reply.passage - 1]])
         if chosen is not None and chosen.supports:
             return replace(chosen, passage=reply.passage - 1)
-    return find_support(claim, question, texts)
+    return find_support(claim, question, texts, similarity=similarity)
 
 
 def _own_terms(part: str, others: Sequence[str]) -> set[str]:

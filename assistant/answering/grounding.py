@@ -22,17 +22,22 @@ something is absent is recognised here as well, so it is never shown as a findin
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from assistant.text import normalise_numbers, query_terms, sentence_spans
 
 ANSWER_SUPPORT = 0.6  # share of an answer's words its passage must contain
 STATEMENT_SUPPORT = 0.6  # share of a summary statement's key terms its page must contain
 VALUE_SUPPORT = 0.8  # share of an extracted value's key terms its page must contain
+SEMANTIC_TOP = 5  # sentences of the passages, closest in meaning to the question, that count as about it
+FOCUS_SUPPORT = 0.5  # share of the question's topic weight a backing sentence must hold (``focus_share``)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# How close in meaning the question is to each text (the embedder's cosine), for ``find_support``.
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]
 _NUMBER = re.compile(r"\d+")
 _REFUSAL = re.compile(
     r"^\W*(not[ _]found|no answer|unknown|none|n/?a)\W*$|could not find|couldn't find|cannot find|"
@@ -127,11 +132,28 @@ ASKING_WORDS = frozenset(
         "tell",
     ]
 )
+# Words that say what kind of figure is wanted rather than what it is about. Documents say
+# them in other words ("at most nine members" for a maximum, "within 30 days" for a period),
+# so requiring them would refuse right answers; the figure itself must still be in the sentence.
+KIND_WORDS = frozenset(
+    ["maximum", "minimum", "number", "amount", "size", "length", "duration", "period", "total", "value",
+     "figure", "date", "dates", "time", "times", "limit", "rate", "level", "percentage", "cost", "price"]
+)  # fmt: skip
+TOPIC_STOP_WORDS = ASKING_WORDS | KIND_WORDS  # question words that never count towards its topic
 _STEM = 6  # words compared on their first letters: "returned" ~ "return", "deposits" ~ "deposit"
 
 
+_SUFFIXES = ("ing", "ed", "es", "s")  # one is taken off a word that keeps 3 letters: "meets" ~ "meet"
+
+
 def _stem(word: str) -> str:
-    return word if word.isdigit() else word.lower()[:_STEM]
+    if word.isdigit():
+        return word
+    word = word.lower()
+    if not word.endswith("ss"):
+        suffix = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3), "")
+        word = word[: len(word) - len(suffix)]
+    return word[:_STEM]
 
 
 def stems(text: str) -> set[str]:
@@ -160,8 +182,43 @@ def _share(terms: list[str], present: set[str]) -> float:
     return sum(1 for t in terms if t in present) / len(terms) if terms else 0.0
 
 
-def find_support(claim: str, question: str, passages: Sequence[str]) -> SentenceMatch | None:
+def focus_weights(topic: Sequence[str], sentences: Sequence[set[str]]) -> dict[str, float]:
+    """How much each of the question's topic terms tells the passages' sentences apart.
+
+    A term found in most sentences of the passages retrieved ("committee" in a committee's
+    charter, "licence" in a licence) says little about which sentence answers; one found
+    in few ("maximum", "size", "supplied") is what the question is about. Inverse sentence
+    frequency, as BM25 weighs terms, computed on the passages at hand, so no threshold is
+    fitted to one document set.
+    """
+    total = len(sentences)
+    return {t: math.log(1 + (total + 1) / (1 + sum(1 for s in sentences if t in s))) for t in topic}
+
+
+def focus_share(weights: dict[str, float], context: set[str]) -> float:
+    """The share of the question's topic weight that a sentence (with the one before) holds."""
+    whole = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in context) / whole if whole else 1.0
+
+
+def find_support(
+    claim: str,
+    question: str,
+    passages: Sequence[str],
+    *,
+    focus: float = FOCUS_SUPPORT,
+    similarity: Similarity | None = None,
+) -> SentenceMatch | None:
     """The best sentence of ``passages`` for ``claim`` as an answer to ``question``, or None.
+
+    "About what was asked" is ``focus_share`` >= ``focus``: the sentence, or the one before
+    it, holds that share of the question's topic weight (``focus_weights``). A sentence that
+    shares only the question's common word ("committee") with it is about something else:
+    re-appointment, not the committee's maximum size. Documents often say what was asked
+    in other words ("eight subjects participated" for "how many volunteers"), so with a
+    ``similarity`` (the embedder's), a sentence whose meaning ranks among the
+    ``SEMANTIC_TOP`` sentences of the passages closest to the question is about it too: a
+    rank among the passages at hand, not a cosine threshold fitted to one document set.
 
     Two adjacent sentences are tried as one quote too: "The deposit is 24,000 pounds. It is
     returned within thirty days." backs an answer that joins both.
@@ -170,11 +227,14 @@ def find_support(claim: str, question: str, passages: Sequence[str]) -> Sentence
     claim_terms = [_stem(t) for t in query_terms(claim)]
     claim_numbers = _NUMBER.findall(claim)
     claim_stems = set(claim_terms)
-    topic = [_stem(t) for t in query_terms(question) if _stem(t) not in claim_stems and t not in ASKING_WORDS]
-    best: tuple[tuple[bool, bool, float, int], SentenceMatch] | None = None
-    for index, text in enumerate(passages):
-        spans = sentence_spans(text)
-        sentence_stems = [stems(normalise_numbers(text[a:b])) for a, b in spans]
+    topic = list(dict.fromkeys(
+        _stem(t) for t in query_terms(question) if _stem(t) not in claim_stems and t not in TOPIC_STOP_WORDS
+    ))  # fmt: skip
+    split = [(text, sentence_spans(text)) for text in passages]
+    all_stems = [[stems(normalise_numbers(text[a:b])) for a, b in spans] for text, spans in split]
+    weights = focus_weights(topic, [s for sentences in all_stems for s in sentences])
+    candidates: list[tuple[SentenceMatch, tuple[int, int]]] = []  # each with its first sentence
+    for index, ((text, spans), sentence_stems) in enumerate(zip(split, all_stems, strict=True)):
         for i, (start, _) in enumerate(spans):
             single = 0.0
             for j in (i, i + 1):
@@ -189,10 +249,39 @@ def find_support(claim: str, question: str, passages: Sequence[str]) -> Sentence
                     continue  # the second sentence adds nothing the claim needs
                 single = share
                 numbers = all(n in window for n in claim_numbers)
-                on_topic = not topic or any(t in context for t in topic)
+                on_topic = not topic or focus_share(weights, context) >= focus
                 match = SentenceMatch(index, start, stop, " ".join(quote.split()), share, numbers, on_topic)
-                # Prefer a quote that supports; then more of the claim; then the shorter quote.
-                key = (match.supports, numbers and on_topic, share, -(stop - start))
-                if best is None or key > best[0]:
-                    best = (key, match)
-    return best[1] if best is not None else None
+                candidates.append((match, (index, i)))
+    if similarity is not None and not any(m.supports for m, _ in candidates):
+        near = _closest_in_meaning(question, split, similarity)
+        candidates = [(replace(m, on_topic=m.on_topic or at in near), at) for m, at in candidates]
+    # Prefer a quote that supports; then more of the claim; then the shorter quote.
+    ranked = max(
+        candidates,
+        key=lambda c: (
+            c[0].supports,
+            c[0].numbers and c[0].on_topic,
+            c[0].claim_share,
+            c[0].start - c[0].end,
+        ),
+        default=None,
+    )
+    return ranked[0] if ranked is not None else None
+
+
+def _closest_in_meaning(
+    question: str, split: Sequence[tuple[str, list[tuple[int, int]]]], similarity: Similarity
+) -> set[tuple[int, int]]:
+    """(passage, sentence) of the ``SEMANTIC_TOP`` sentences, each read with the one before, closest to the question."""
+    places: list[tuple[int, int]] = []
+    texts: list[str] = []
+    for index, (text, spans) in enumerate(split):
+        for i, (a, b) in enumerate(spans):
+            before = text[spans[i - 1][0] : spans[i - 1][1]] if i else ""
+            places.append((index, i))
+            texts.append(f"{before} {text[a:b]}".strip())
+    if not texts:
+        return set()
+    scores = similarity(question, texts)
+    order = sorted(range(len(texts)), key=lambda k: -scores[k])
+    return {places[k] for k in order[:SEMANTIC_TOP]}

@@ -18,6 +18,8 @@ import re
 import time
 from collections.abc import Sequence
 
+import numpy as np
+
 from assistant.answering.compose import compose, direct_text
 from assistant.answering.confidence import rate
 from assistant.answering.grounding import find_support, is_refusal, may_be_refusal
@@ -279,13 +281,20 @@ class Answerer:
             return
         # A follow-up ("and how much do they pay?") is about what its standalone query names.
         topic = result.search_query or result.question
-        composed = compose(topic, shape, reply, result.passages, self.library.page_for)
+        composed = compose(topic, shape, reply, result.passages, self.library.page_for, self._similarity)
         result.answer = composed.text
         result.short_answer = composed.short_answer
         result.sentences = composed.sentences
         result.citations = composed.citations
         result.uncited_sentences = composed.uncited
+        result.unsupported_answer = composed.unsupported_answer
         result.confidence = rate(result, composed, self.settings.min_similarity)
+
+    def _similarity(self, question: str, texts: Sequence[str]) -> list[float]:
+        """Cosine of the question with each text, by the library's embedder (the sentence check's second judge)."""
+        vectors = np.asarray(self.library.embedder.embed([question, *texts]), dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return [float(v) for v in vectors[1:] @ vectors[0]]
 
     def _finish(self, result: Answer, started: float, on_token: TokenCallback | None) -> Answer:
         if on_token is not None and result.answer:

@@ -150,6 +150,7 @@ class Answer:
     short_answer: str = ""  # the direct answer alone: "Yes", "24,000 pounds", the gist of a clause
     sentences: list[AnswerSentence] = field(default_factory=list)
     confidence: Confidence = Confidence.LOW
+    unsupported_answer: str = ""  # the model's answer that no sentence backs: not shown as the answer
 
     @property
     def verified(self) -> bool:
@@ -189,6 +190,7 @@ class Answer:
             "short_answer": self.short_answer,
             "sentences": [s.to_json() for s in self.sentences],
             "confidence": str(self.confidence),
+            "unsupported_answer": self.unsupported_answer,
         }
 
     @classmethod
@@ -215,6 +217,7 @@ class Answer:
             trace=list(trace) if isinstance(trace, list) else [],
             tool_result=tool_result if isinstance(tool_result, dict) else None,
             short_answer=str(data.get("short_answer", "")),
+            unsupported_answer=str(data.get("unsupported_answer", "")),
             sentences=[AnswerSentence.from_json(s) for s in data.get("sentences", []) if isinstance(s, dict)],
             confidence=_confidence(data.get("confidence")),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,11 +74,15 @@ def _print_sources(answer: Answer) -> None:
             print(f"  {step['tool']}({json.dumps(step['arguments'], ensure_ascii=False)})  {state}")
         return
     if answer.found:
-        if not answer.verified:
+        if answer.unsupported_answer:
+            print(
+                f"\n(!) Not confirmed by your documents, so not given as the answer: {answer.unsupported_answer}"
+            )
+        elif not answer.verified:
             print(
                 "\n(!) Not every sentence of this answer is backed by a passage: check it against the sources."
             )
-        print("\nSources:")
+        print("\nClosest passages:" if answer.unsupported_answer else "\nSources:")
         for c in answer.citations:
             print(f"  [{c.n}] {c.document}, page {c.page}  ({c.path})")
         print(f"\nConfidence: {confidence_note(answer)}")
@@ -110,6 +115,7 @@ def cmd_ask(args: argparse.Namespace, session: Session) -> int:
     failures = 0
     for question in questions:
         cancel = CancelToken()
+        streamed: list[str] = []
         try:
             with cancel_on_interrupt(cancel):
                 answer = session.ask(
@@ -117,7 +123,7 @@ def cmd_ask(args: argparse.Namespace, session: Session) -> int:
                     collection=args.collection,
                     remember=not args.no_history,
                     cancel=cancel,
-                    on_token=None if args.json else _write,
+                    on_token=None if args.json else _streamer(streamed),
                     on_preview=None if args.json else _print_preview,
                 ).answer
         except QuestionError as exc:
@@ -136,8 +142,29 @@ def cmd_ask(args: argparse.Namespace, session: Session) -> int:
             _emit(answer.to_json())
         else:
             print()
+            _print_correction(answer, "".join(streamed))
             _print_sources(answer)
     return ExitCode.PARTIAL if failures else ExitCode.OK
+
+
+def _streamer(record: list[str]) -> Callable[[str], None]:
+    def write(text: str) -> None:
+        record.append(text)
+        _write(text)
+
+    return write
+
+
+def _print_correction(answer: Answer, streamed: str) -> None:
+    """The final answer, when what streamed was a guess the check then set aside.
+
+    The direct answer streams as the model writes it; when no sentence of the passages
+    states it, the answer becomes "the documents may not answer this directly" with the
+    closest passages, and a terminal cannot take back what it printed, so it says so.
+    """
+    if streamed and not answer.answer.startswith(streamed):
+        print("\n(!) No sentence of your documents states the answer above. Instead:")
+        print(answer.answer)
 
 
 def cmd_chat(args: argparse.Namespace, session: Session) -> int:
@@ -158,6 +185,7 @@ def cmd_chat(args: argparse.Namespace, session: Session) -> int:
         if not question:
             break
         cancel = CancelToken()
+        streamed: list[str] = []
         sys.stdout.write("Quire: ")
         try:
             with cancel_on_interrupt(cancel):
@@ -166,7 +194,7 @@ def cmd_chat(args: argparse.Namespace, session: Session) -> int:
                     conversation_id=conversation_id,
                     collection=args.collection,
                     cancel=cancel,
-                    on_token=_write,
+                    on_token=_streamer(streamed),
                     on_preview=_print_preview,
                 )
         except (QuestionError, ModelCrashedError) as exc:
@@ -174,6 +202,7 @@ def cmd_chat(args: argparse.Namespace, session: Session) -> int:
             continue
         conversation_id = result.conversation_id
         print()
+        _print_correction(result.answer, "".join(streamed))
         _print_sources(result.answer)
     return ExitCode.OK
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.compose import MAY_NOT_ANSWER
 from assistant.answering.pipeline import EMPTY_LIBRARY_MESSAGE, Answerer
 from assistant.answering.prompts import NOT_FOUND_MESSAGE
 from assistant.answering.reply import repeats_question
@@ -75,8 +76,8 @@ def test_citation_to_a_passage_not_given_is_dropped_and_flagged(library: Library
     ans, _ = answerer(library, reply(9, "the moon is made of cheese"))
     result = ans.answer("How long to cure a late payment?")
     assert result.invalid_citations == [9]
-    assert result.citations == []
-    assert result.uncited_sentences == ["The moon is made of cheese."]
+    assert result.unsupported_answer == "The moon is made of cheese." and "cheese" not in result.answer
+    assert all(c.quote in c.text for c in result.citations)  # only the closest passages are cited
     assert not result.verified
     assert result.to_json()["verified"] is False
 
@@ -102,7 +103,7 @@ def test_repeats_are_retried_at_most_twice(library: Library) -> None:
     result = ans.answer("How long does the tenant have to cure a late payment?")
     assert len(model.calls) == 3
     assert model.calls[-1].avoid == ["tenant", "the tenant"]
-    assert result.answer.startswith("A late payment")  # the last try stands, flagged like any other
+    assert result.unsupported_answer == "A late payment."  # the last try stands, checked like any other
 
 
 @pytest.mark.parametrize(
@@ -127,8 +128,9 @@ def test_answer_that_no_passage_supports_is_not_verified(library: Library) -> No
     ans, _ = answerer(library, reply(1, "ninety days by registered mail"))
     result = ans.answer("How long to cure a late payment?")
     assert result.found and not result.verified
-    assert result.citations == []
-    assert result.uncited_sentences == ["Ninety days by registered mail."]
+    assert "Ninety days" not in result.answer and result.unsupported_answer == "Ninety days by registered mail."
+    assert result.answer.startswith(MAY_NOT_ANSWER)
+    assert result.citations and result.citations[0].page == 3  # the closest passage: the cure clause
     assert result.confidence == "low" and result.needs_review
 
 

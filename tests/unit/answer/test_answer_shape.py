@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.compose import compose, direct_text
+from assistant.answering.compose import MAY_NOT_ANSWER, compose, direct_text
 from assistant.answering.grounding import find_support
 from assistant.answering.question import analyse, split_parts
 from assistant.answering.reply import Reply
@@ -85,6 +85,30 @@ def test_a_figure_copied_from_the_wrong_clause_is_not_support() -> None:
     assert right.quote == "The Tenant may cure a breach within 30 days after written notice."
 
 
+CHARTER = (
+    "The Audit Committee is appointed by the Board. The Committee shall have at most nine members, "
+    "each independent of management. Committee members are appointed for three years and may be "
+    "re-appointed twice. The Committee meets at least four times a year. The Committee reports to "
+    "the Board after each meeting."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "question", "supports"),
+    [
+        # The question's common word ("committee") is in every sentence: it cannot vouch alone.
+        ("three", "What is the maximum size of the audit committee?", False),
+        ("twice", "What is the maximum size of the audit committee?", False),
+        ("nine members", "What is the maximum number of members of the audit committee?", True),
+        ("twice", "How many times may a committee member be re-appointed?", True),
+        ("four times a year", "How often does the committee meet?", True),
+    ],
+)
+def test_a_sentence_must_be_about_what_the_question_singles_out(claim: str, question: str, supports: bool) -> None:
+    match = find_support(claim, question, [CHARTER])
+    assert match is not None and match.supports is supports, match
+
+
 @pytest.mark.parametrize(
     ("claim", "supports"),
     [("15 days", True), ("fifteen days", True), ("16 days", False), ("8,000 pounds a month", True)],
@@ -118,13 +142,16 @@ def test_answer_is_the_direct_answer_then_the_sentence_that_says_it() -> None:
     assert out.citations[0].quote == "The Tenant may cure a breach within 30 days after written notice."
 
 
-def test_wrong_figure_is_shown_unsupported_and_uncited() -> None:
+def test_a_figure_no_sentence_states_is_not_given_as_the_answer() -> None:
+    """Precision before coverage: the guess is set aside and the closest passage is quoted, cited."""
     question = "How long is the cure period?"
     out = compose(question, analyse(question), Reply("60 days", 1), [hit(LEASE)], page_of)
-    assert not out.direct_supported
-    assert out.sentences[0].citations == () and not out.sentences[0].supported
-    assert out.uncited == ["60 days."]
-    assert out.citations == []
+    assert not out.direct_supported and out.unsupported_answer == "60 days." and out.short_answer == ""
+    assert out.sentences[0].text == MAY_NOT_ANSWER and out.sentences[0].kind is SentenceKind.NOT_STATED
+    assert not out.sentences[0].supported  # so the answer is never "verified"
+    assert "60 days" not in out.text
+    assert [s.kind for s in out.sentences[1:]] == [SentenceKind.QUOTE]
+    assert out.citations and out.citations[0].quote in LEASE
 
 
 def test_every_part_is_answered_by_a_quote_or_stated_missing() -> None:
