@@ -28,11 +28,12 @@ from assistant.answering.question import QuestionShape
 from assistant.answering.reply import Reply, repeats_question
 from assistant.answering.types import AnswerSentence, Citation, SentenceKind
 from assistant.index.retrieve import SearchHit
-from assistant.text import query_terms
+from assistant.text import query_terms, sentence_spans
 
 PART_SUPPORT = 0.5  # share of a part's own terms a sentence needs to count as addressing it
 MAX_QUOTES = 4
 CLOSEST_PASSAGES = 2  # passages quoted when no sentence states the answer
+CLOSEST_MIN_WORDS = 6
 MAY_NOT_ANSWER = "The documents found may not answer this directly. The closest passages say (check them before relying on them):"
 _COMPARE_WORDS = frozenset(
     ["compare", "comparison", "differ", "differs", "difference", "differences", "versus", "vs", "unlike"]
@@ -121,9 +122,24 @@ def compose(
 
 
 def _closest(question: str, texts: list[str]) -> list[SentenceMatch]:
-    """The sentence of each of the best ``CLOSEST_PASSAGES`` passages that shares most with the question."""
-    found = (find_support(question, "", [text]) for text in texts[:CLOSEST_PASSAGES])
-    return [replace(m, passage=i) for i, m in enumerate(found) if m is not None and m.claim_share > 0]
+    """The sentence of each of the best ``CLOSEST_PASSAGES`` passages that shares most with the question.
+
+    Only sentences of ``CLOSEST_MIN_WORDS`` words or more: a heading ("## 3. Late Payment")
+    shares the question's words but tells the reader nothing.
+    """
+    wanted = stems(" ".join(query_terms(question)))
+    chosen: list[SentenceMatch] = []
+    for index, text in enumerate(texts[:CLOSEST_PASSAGES]):
+        scored = [
+            (len(wanted & stems(text[a:b])), a, b)
+            for a, b in sentence_spans(text)
+            if len(text[a:b].split()) >= CLOSEST_MIN_WORDS and not text[a:b].lstrip().startswith("#")
+        ]
+        shared, start, end = max(scored, default=(0, 0, 0))
+        quote = " ".join(text[start:end].split())
+        if shared and quote not in {m.quote for m in chosen}:
+            chosen.append(SentenceMatch(index, start, end, quote, shared / max(len(wanted), 1), True, True))
+    return chosen
 
 
 def _backing(

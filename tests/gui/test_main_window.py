@@ -144,16 +144,21 @@ def test_not_found_answer_looks_different(
 def test_answer_no_sentence_backs_asks_the_reader_to_check_the_source(
     qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
 ) -> None:
-    """'Sixty days' is nowhere in the late-payment clause: the answer is flagged, never verified."""
+    """'Sixty days' is nowhere in the late-payment clause: it is not given as the answer, never verified.
+
+    The reader is told the documents may not answer it directly and reads the closest passage, cited.
+    """
     model_slot.model = ScriptedChatModel([json.dumps({"passage": 1, "answer": "sixty days"})])
     window = make_window()
     add_and_wait(qtbot, window, [_lease(tmp_path)])
     _ask(qtbot, window, LATE_QUESTION)
     answer = window.chat_pane.turns[-1]
     assert answer.found and not answer.verified and answer.confidence == "low"
+    assert answer.unsupported_answer == "Sixty days."
     text = window.chat_pane.transcript.toPlainText()
-    assert "Check the source." in text and "⚠ Sixty days." in text
-    assert "quire-cite:" not in window.chat_pane.transcript.toHtml()
+    assert "Check the source." in text and "may not answer this directly" in text
+    assert "Sixty days" not in text and "sixty days" not in text
+    assert "quire-cite:" in window.chat_pane.transcript.toHtml()  # the closest passage opens its page
 
 
 def test_backed_answer_quotes_its_sentence_and_shows_its_confidence(

@@ -9,6 +9,7 @@ answered, and that the library did not change.
 from __future__ import annotations
 
 import json
+import os
 import signal
 from functools import partial
 from pathlib import Path
@@ -112,3 +113,23 @@ def test_ask_questions_goes_on_after_crashes_and_exits_3(
     assert [e["status"] for e in audit] == ["failed", "failed", "answered"]
     assert main(["--home", home, "docs", "--json"], parts=parts) == 0
     assert capsys.readouterr().out.splitlines()[-1] == docs_before
+
+
+def test_a_model_the_user_adds_decodes_a_token_before_it_is_registered(
+    tmp_path: Path,
+    model_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`quire models add` (and Settings > Add GGUF file, through the same Session.add_model) runs the check."""
+    monkeypatch.setenv("QUIRE_MODELS", str(tmp_path / "models"))  # the registry of added models is written there
+    added = tmp_path / "my-assistant.Q4_K_M.gguf"
+    os.link(model_file, added)  # a second name for the same file: no 491 MB copy
+    home = str(tmp_path / "home")
+    with caplog.at_level("INFO", logger="assistant.llm.process"):
+        assert main(["--home", home, "models", "add", str(added)]) == 0
+    assert "Added my-assistant" in capsys.readouterr().out
+    assert any("Started model process" in r.getMessage() for r in caplog.records)  # decoded in a child
+    assert main(["--home", home, "models", "--json"]) == 0
+    assert "my-assistant.q4_k_m" in {m["name"] for m in json.loads(capsys.readouterr().out)}
