@@ -36,7 +36,7 @@ from assistant.index.library import Library
 from assistant.llm.chat import ChatMessage
 from assistant.llm.registry import resolve_model
 from bench import squad
-from bench.results import write_results
+from bench.results import Eta, write_results
 from bench.retrieval import CACHE, percentile
 
 QUICK_QUESTIONS = 15  # --quick: the first questions of the professional set, with the default model
@@ -208,8 +208,10 @@ def squad_figures(
     f1s, ems, ttfts, rates, totals = [], [], [], [], []
     cited = precise = verified = verified_wrong = found = 0
     prompts: list[tuple[list[ChatMessage], int]] = []
+    eta = Eta("SQuAD questions", len(test_pos))
     for q in test_pos:
         result = answerer.answer(q.question)
+        eta.step()
         prediction = result.short_answer if result.found else ""
         f1s.append(squad.f1(prediction, q.answers))
         ems.append(squad.exact_match(prediction, q.answers))
@@ -284,8 +286,10 @@ def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> N
     answered_right: list[bool] = []  # a direct answer given (found, and a sentence states it)
     verified_right: list[bool] = []
     set_aside = 0  # answers no sentence states: "may not answer this directly" and the closest passages
+    eta = Eta("professional questions", len(questions))
     for q in questions:
         result = answerer.answer(q.question)
+        eta.step()
         data = result.to_json()
         score = pro_set.score(q, data)
         totals.append(result.timings.total_ms)

@@ -65,3 +65,25 @@ def write_results(name: str, figures: dict[str, Any], **context: Any) -> Path:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"  written to {path.relative_to(RESULTS_DIR.parent.parent)}")
     return path
+
+
+class Eta:
+    """Progress and an ETA on one line of stderr while a benchmark works through its items."""
+
+    def __init__(self, what: str, total: int) -> None:
+        import time
+
+        self.what, self.total, self.started, self._clock = what, total, time.perf_counter(), time.perf_counter
+        self.done = 0
+
+    def step(self) -> None:
+        import sys
+
+        self.done += 1
+        elapsed = self._clock() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        end = "\n" if self.done >= self.total else ""
+        sys.stderr.write(
+            f"\r  {self.what}: {self.done}/{self.total}, {elapsed:.0f} s, about {left:.0f} s left {end}"
+        )
+        sys.stderr.flush()

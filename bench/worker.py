@@ -159,7 +159,7 @@ def _measure(mode: str, model: str, busy: bool, lib: str | None = None) -> dict[
 
 def main(argv: list[str] | None = None) -> None:
     from assistant.config import DEFAULT_MODEL, FAST_MODEL
-    from bench.results import machine, write_results
+    from bench.results import Eta, machine, write_results
 
     args = list(sys.argv[1:] if argv is None else argv)
     lib = args[args.index("--lib") + 1] if "--lib" in args else None
@@ -178,11 +178,16 @@ def main(argv: list[str] | None = None) -> None:
     quire = "repacked" if quire_repacks else "as stored"
     configurations = [("bare", "bare, weights repacked"), ("bare-no-extra-bufts", "bare, use_extra_bufts=false"),
                       ("worker", f"worker (Quire: weights {quire})")]  # fmt: skip
+    eta = Eta("configurations", 4 * (len(configurations) + bool(lib)))
     for model in (DEFAULT_MODEL, FAST_MODEL):
         for busy in (False, True):
-            rows = [(label, _measure(mode, model, busy)) for mode, label in configurations]
+            rows = []
+            for mode, label in configurations:
+                rows.append((label, _measure(mode, model, busy)))
+                eta.step()
             if lib:
                 rows.append((f"bare, build at {lib}", _measure("bare", model, busy, lib)))
+                eta.step()
             machine_state = "1 busy" if busy else "quiet"
             for label, r in rows:
                 figures[f"{model} | {label} | {machine_state}"] = r
