@@ -32,6 +32,9 @@ from assistant.text import normalise_numbers, query_terms, sentence_spans
 ANSWER_SUPPORT = 0.6  # share of an answer's words its passage must contain
 STATEMENT_SUPPORT = 0.6  # share of a summary statement's key terms its page must contain
 VALUE_SUPPORT = 0.8  # share of an extracted value's key terms its page must contain
+MIN_STATEMENT_WORDS = 6  # a backing quote shorter than this is a heading, a label or a fragment
+_SENTENCE_ENDS = frozenset(".!?;:")
+_CLOSING = "\"')]”’»"
 SEMANTIC_TOP = 5  # sentences of the passages, closest in meaning to the question, that count as about it
 FOCUS_SUPPORT = 0.5  # share of the question's topic weight a backing sentence must hold (``focus_share``)
 
@@ -174,8 +177,19 @@ class SentenceMatch:
     on_topic: bool  # the quote or the sentence before it holds a term the question adds
 
     @property
+    def is_statement(self) -> bool:
+        """Whether the quote reads as a statement, not a heading or a title line.
+
+        "Creative Commons Attribution 4.0 International Public License" shares a question's
+        words but states nothing: a backing quote has ``MIN_STATEMENT_WORDS`` words or more
+        and ends as a sentence does.
+        """
+        body = self.quote.rstrip(_CLOSING)
+        return len(self.quote.split()) >= MIN_STATEMENT_WORDS and body[-1:] in _SENTENCE_ENDS
+
+    @property
     def supports(self) -> bool:
-        return self.numbers and self.on_topic and self.claim_share >= ANSWER_SUPPORT
+        return self.numbers and self.on_topic and self.is_statement and self.claim_share >= ANSWER_SUPPORT
 
 
 def _share(terms: list[str], present: set[str]) -> float:
@@ -230,6 +244,9 @@ def find_support(
     topic = list(dict.fromkeys(
         _stem(t) for t in query_terms(question) if _stem(t) not in claim_stems and t not in TOPIC_STOP_WORDS
     ))  # fmt: skip
+    # What is asked about is named in words; the question's figures ("for the 1.0, 1.5 and 2.0 mm
+    # gaps") qualify it, and a sentence of other figures for the same gaps is not about it.
+    topic = [t for t in topic if not t.isdigit()] or topic
     split = [(text, sentence_spans(text)) for text in passages]
     all_stems = [[stems(normalise_numbers(text[a:b])) for a, b in spans] for text, spans in split]
     weights = focus_weights(topic, [s for sentences in all_stems for s in sentences])
