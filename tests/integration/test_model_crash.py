@@ -123,7 +123,9 @@ def test_a_model_the_user_adds_decodes_a_token_before_it_is_registered(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """`quire models add` (and Settings > Add GGUF file, through the same Session.add_model) runs the check."""
-    monkeypatch.setenv("QUIRE_MODELS", str(tmp_path / "models"))  # the registry of added models is written there
+    monkeypatch.setenv(
+        "QUIRE_MODELS", str(tmp_path / "models")
+    )  # the registry of added models is written there
     added = tmp_path / "my-assistant.Q4_K_M.gguf"
     os.link(model_file, added)  # a second name for the same file: no 491 MB copy
     home = str(tmp_path / "home")

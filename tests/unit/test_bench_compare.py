@@ -23,9 +23,21 @@ def test_flatten(figures: dict[str, object], flat: dict[str, object]) -> None:
     assert flatten(figures) == flat
 
 
-def test_compare_prints_both_machines_and_each_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    old = {"benchmark": "rare_terms", "commit": "aaa", "cpu": "AMD EPYC", "figures": {"rare": {"hit@1": 0.833}}}
-    new = {"benchmark": "rare_terms", "commit": "bbb", "cpu": "Intel Xeon", "figures": {"rare": {"hit@1": 0.854}, "x": 1}}
+def test_compare_prints_both_machines_and_each_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = {
+        "benchmark": "rare_terms",
+        "commit": "aaa",
+        "cpu": "AMD EPYC",
+        "figures": {"rare": {"hit@1": 0.833}},
+    }
+    new = {
+        "benchmark": "rare_terms",
+        "commit": "bbb",
+        "cpu": "Intel Xeon",
+        "figures": {"rare": {"hit@1": 0.854}, "x": 1},
+    }
     (tmp_path / "old.json").write_text(json.dumps(old))
     (tmp_path / "new.json").write_text(json.dumps(new))
     assert main([str(tmp_path / "old.json"), str(tmp_path / "new.json")]) == 0

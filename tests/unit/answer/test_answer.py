@@ -128,7 +128,9 @@ def test_answer_that_no_passage_supports_is_not_verified(library: Library) -> No
     ans, _ = answerer(library, reply(1, "ninety days by registered mail"))
     result = ans.answer("How long to cure a late payment?")
     assert result.found and not result.verified
-    assert "Ninety days" not in result.answer and result.unsupported_answer == "Ninety days by registered mail."
+    assert (
+        "Ninety days" not in result.answer and result.unsupported_answer == "Ninety days by registered mail."
+    )
     assert result.answer.startswith(MAY_NOT_ANSWER)
     assert result.citations and result.citations[0].page == 3  # the closest passage: the cure clause
     assert result.confidence == "low" and result.needs_review

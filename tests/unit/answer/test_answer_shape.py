@@ -104,7 +104,9 @@ CHARTER = (
         ("four times a year", "How often does the committee meet?", True),
     ],
 )
-def test_a_sentence_must_be_about_what_the_question_singles_out(claim: str, question: str, supports: bool) -> None:
+def test_a_sentence_must_be_about_what_the_question_singles_out(
+    claim: str, question: str, supports: bool
+) -> None:
     match = find_support(claim, question, [CHARTER])
     assert match is not None and match.supports is supports, match
 
