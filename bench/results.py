@@ -11,28 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import platform
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from assistant.llm.cpu import read_cpu
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
 
 
 def machine() -> dict[str, Any]:
     """The CPU model, the flags that matter to llama.cpp and onnxruntime, and the core count."""
-    model: str = platform.processor() or "unknown"
-    flags: set[str] = set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("model name") and model in ("unknown", "", platform.processor()):
-                model = line.split(":", 1)[1].strip()
-            elif line.startswith("flags") and not flags:
-                flags = set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return {"cpu": model, "cpu_flags": [f for f in _FLAGS if f in flags], "cores": os.cpu_count()}
+    cpu = read_cpu()
+    return {"cpu": cpu.model, "cpu_flags": cpu.features, "cores": os.cpu_count()}
 
 
 def commit() -> str:

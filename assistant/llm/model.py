@@ -38,6 +38,7 @@ import psutil
 from assistant.config import LLMSettings, WeightRepack
 from assistant.jobs import Cancelled, CancelToken
 from assistant.llm.chat import ChatMessage, ChatModel, ChatTimings, ContextOverflowError, JoinedChat
+from assistant.llm.cpu import CPUINFO, read_cpu
 from assistant.llm.errors import ModelError
 from assistant.llm.gguf import GGUFInfo, validate_chat_model
 from assistant.llm.grammar import GrammarCache
@@ -133,15 +134,8 @@ def use_passive_waiting() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-def cpu_has_avx512(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    try:
-        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    flags = next(
-        (line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), []
-    )
-    return "avx512f" in flags
+def cpu_has_avx512(cpuinfo: Path = CPUINFO) -> bool:
+    return "avx512f" in read_cpu(cpuinfo).flags
 
 
 def repack_weights(choice: WeightRepack, avx512: bool | None = None) -> bool:

@@ -15,13 +15,13 @@ from functools import partial
 from pathlib import Path
 
 from assistant.config import LLMSettings
+from assistant.llm.cpu import CPUINFO, read_cpu
 from assistant.llm.errors import ModelCrashedError, ModelError
 from assistant.llm.worker import ModelFactory
 
 log = logging.getLogger(__name__)
 
 PROBE_CTX = 512  # a small context loads fast; the kernels that crash are the same
-_FEATURES = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_tile", "amx_int8", "amx_bf16")
 REBUILD_HINT = (
     "Rebuild llama-cpp-python for this CPU: `rm -rf build/llama-native-* .venv/.llama-* && make install` "
     "(the Makefile builds llama.cpp without AMX, whose kernels crash on Q4_K models: "
@@ -33,19 +33,9 @@ class ModelCannotRunError(ModelError):
     """A model that loads but cannot decode here: the message names the CPU and the fix."""
 
 
-def cpu_description(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+def cpu_description(cpuinfo: Path = CPUINFO) -> str:
     """ "Intel(R) Xeon(R) Processor with avx2, avx512f, amx_tile": the CPU and the features that matter here."""
-    try:
-        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "an unknown CPU"
-    model = next(
-        (line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name")), ""
-    )
-    flags_line = next((line.split(":", 1)[1] for line in text.splitlines() if line.startswith("flags")), "")
-    flags = set(flags_line.split())
-    present = [f for f in _FEATURES if f in flags]
-    return f"{model or 'an unknown CPU'} with {', '.join(present) or 'none of ' + ', '.join(_FEATURES)}"
+    return read_cpu(cpuinfo).describe()
 
 
 def check_factory_runs(factory: ModelFactory, path: Path | str) -> None:
