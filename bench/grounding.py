@@ -41,14 +41,11 @@ def _on_gold(quote: str, spans: list[str]) -> bool:
 
 def _similarity(library: Any) -> Any:
     """The answerer's second judge: the library embedder's cosine of the question with each text."""
-    import numpy as np
+    from functools import partial
 
-    def similarity(question: str, texts: Any) -> list[float]:
-        vectors = np.asarray(library.embedder.embed([question, *texts]), dtype=np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return [float(v) for v in vectors[1:] @ vectors[0]]
+    from assistant.answering.pipeline import cosine_to_question
 
-    return similarity
+    return partial(cosine_to_question, library.embedder)
 
 
 def main() -> None:

@@ -42,6 +42,7 @@ from assistant.answering.types import (
     Turn,
 )
 from assistant.config import AnswerSettings, Settings
+from assistant.embed.base import Embedder
 from assistant.index.library import Library
 from assistant.index.retrieve import SearchHit
 from assistant.jobs import Cancelled, CancelToken
@@ -291,16 +292,20 @@ class Answerer:
         result.confidence = rate(result, composed, self.settings.min_similarity)
 
     def _similarity(self, question: str, texts: Sequence[str]) -> list[float]:
-        """Cosine of the question with each text, by the library's embedder (the sentence check's second judge)."""
-        vectors = np.asarray(self.library.embedder.embed([question, *texts]), dtype=np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return [float(v) for v in vectors[1:] @ vectors[0]]
+        return cosine_to_question(self.library.embedder, question, texts)
 
     def _finish(self, result: Answer, started: float, on_token: TokenCallback | None) -> Answer:
         if on_token is not None and result.answer:
             on_token(result.answer)
         result.timings.total_ms = (time.perf_counter() - started) * 1000
         return result
+
+
+def cosine_to_question(embedder: Embedder, question: str, texts: Sequence[str]) -> list[float]:
+    """Cosine of the question with each text, by ``embedder`` (the sentence check's second judge)."""
+    vectors = np.asarray(embedder.embed([question, *texts]), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return [float(v) for v in vectors[1:] @ vectors[0]]
 
 
 def _tee(target: TokenCallback, record: list[str]) -> TokenCallback:

@@ -32,7 +32,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from assistant.jobs import Cancelled, CancelToken
-from assistant.llm.chat import ChatMessage, ChatModel, ChatTimings, JoinedChat
+from assistant.llm.chat import ChatMessage, ChatTimings, JoinedChat
 from assistant.llm.errors import ModelCrashedError, ModelError
 from assistant.llm.probe import REBUILD_HINT, cpu_description
 from assistant.llm.worker import ModelFactory, decode_error, serve
@@ -108,11 +108,6 @@ class WorkerChatModel(JoinedChat):
     def pid(self) -> int | None:
         """The child's process id (for tests that kill it, and for the log)."""
         return self._process.pid if self._process is not None else None
-
-    @property
-    def local(self) -> ChatModel:
-        """The unloaded in-process twin: its header-derived facts (path, info) are safe to read."""
-        return self._local
 
     def warm_up(self) -> None:
         """Start the child (if none runs) and wait until it has loaded the model."""
@@ -197,11 +192,7 @@ class WorkerChatModel(JoinedChat):
 
     def _await_ready(self) -> None:
         started = time.perf_counter()
-        try:
-            kind, payload = self._receive(None, loading=True)
-        except ModelError:
-            self.close()
-            raise
+        kind, payload = self._receive(None, loading=True)  # a death here is closed and raised by _died
         if kind != "ready":
             self.close()
             raise self._unexpected(kind, payload)
