@@ -175,10 +175,11 @@ def warm_up(session: Session, job: JobContext) -> None:
     session.warm_up_library()
 
 
-def summarize(doc_id: str, template: str) -> Operation[ResultTable]:
+def summarize(doc_id: str, template: str, length: str = "page") -> Operation[ResultTable]:
     def run(session: Session, job: JobContext) -> ResultTable:
         doc = _document(session, doc_id)
-        return session.summarize(doc, template, progress=job.progress("pages"), cancel=job.cancel).table()
+        progress = job.progress("sentences")
+        return session.summarize(doc, template, length=length, progress=progress, cancel=job.cancel).table()
 
     return run
 

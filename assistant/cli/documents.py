@@ -35,6 +35,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     summarize.add_argument("document", metavar="DOC", help="document path, id or title")
     summarize.add_argument("--template", choices=["general", "contract", "medical"], default="general")
+    summarize.add_argument(
+        "--length",
+        choices=["paragraph", "page", "detailed"],
+        default="page",
+        help="about 5, 12 or 25 sentences (default: page)",
+    )
     summarize.add_argument("--model", help="chat model name (see `quire models`)")
     summarize.add_argument("--json", action="store_true")
 
@@ -80,25 +86,35 @@ def cmd_summarize(args: argparse.Namespace, session: Session) -> int:
     if doc is None:
         raise UsageError(f"not in the library: {args.document} (see `quire docs`)")
     try:
-        with interruptible("Summarising", "pages", show_bar=show_bar(args)) as (progress, cancel):
+        with interruptible("Summarising", "sentences", show_bar=show_bar(args)) as (progress, cancel):
             summary = session.summarize(
-                doc, args.template, model_name=args.model, progress=progress, cancel=cancel
+                doc,
+                args.template,
+                length=args.length,
+                model_name=args.model,
+                progress=progress,
+                cancel=cancel,
             )
     except SummaryError as exc:
         raise UsageError(str(exc)) from exc
     except Cancelled:
-        sys.stderr.write("Stopped; nothing was cached.\n")
+        sys.stderr.write(
+            "Stopped; the sentences written so far are kept, and the next run goes on from them.\n"
+        )
         return ExitCode.INTERRUPTED
     if args.json:
         _emit(summary.to_json())
         return ExitCode.OK
     note = " (cached)" if summary.cached else ""
-    print(f"Summary of {summary.document} ({summary.template}){note}:")
+    print(f"Summary of {summary.document} ({summary.template}, {summary.length}){note}:")
+    heading = ""
     for bullet in summary.bullets:
+        if summary.template == "general" and bullet.heading != heading:
+            heading = bullet.heading
+            print(f"{heading}:")
         pages = f" (p. {', '.join(map(str, bullet.pages))})" if bullet.pages else ""
         print(f"- {bullet.text}{pages}")
-    if not summary.bullets:
-        print("(no statement could be checked against the pages)")
+    print(f"({summary.coverage.describe()})")
     return ExitCode.OK
 
 

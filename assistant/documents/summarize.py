@@ -1,18 +1,25 @@
-"""Whole-document summaries: map over page windows, reduce to a few dozen cited bullets.
+"""Whole-document summaries in minutes: the document's own sentences chosen, then written as a memo.
 
-A long document does not fit a small model's context, and a summary must not be
-drawn from its first pages only. So the pages are cut into windows of consecutive
-pages within a prompt budget (kept small: on 2 cores the model reads ~160 prompt
-tokens a second), each window yields a few facts under a JSON schema whose page enum
-holds only that window's pages, and the facts are reduced without another model call:
-duplicates merge (pages are united), and when there are too many, facts are taken
-round by round, spread evenly over the windows, so the summary covers the whole
-document. Every page a bullet cites is checked against the stored page text; a
-fact no page supports is dropped rather than shown. Template fields found nowhere
-say "not stated in the document" instead of being invented.
+The earlier design had the model read every page (map) and reduce the facts: about a minute
+a page with the default model on 2 cores, so a 100-page agreement took well over an hour.
+Here the model reads only what it must write:
 
-Summaries are cached by document content hash, template and model name, as JSON
-files under the library directory, so asking twice costs nothing.
+1. ``assistant.documents.outline`` cuts the stored page text into sections and complete
+   sentences and scores them, with no model, in seconds.
+2. The sentences are chosen: for a template, the best few under each heading whose keywords
+   they hold (helped by the library's own search for the heading); for a general summary,
+   the best of each part of the document, so the end of a long document is drawn on as much
+   as its start.
+3. The model rewrites only the long ones, one short call each (a prompt of ~150 tokens and
+   a reply of ~25 words). Each rewrite must be a complete sentence, shorter than its source,
+   keep every number and negation, and pass the answers' sentence check on its page; one
+   that fails is replaced by the document's own sentence. So every line a reader sees is a
+   complete sentence that its cited page supports.
+
+The writing step stops at a time budget (the rest are shown verbatim), reports progress
+with an ETA, can be cancelled, and keeps each rewritten sentence in a partial cache file,
+so a stopped summary resumes where it stopped. Finished summaries are cached by document
+content hash, template, length and model name.
 """
 
 from __future__ import annotations
@@ -20,40 +27,38 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answering.grounding import key_support, says_not_stated, supported
-from assistant.documents.extract import FieldSpec, Passage, ask_field
-from assistant.documents.prompts import (
-    TEMPLATES,
-    page_block,
-    parse_objects,
-    summary_messages,
-    summary_schema,
-)
+from assistant.answering.grounding import key_support, numbers_present, stems, supported
+from assistant.documents.outline import Outline, Statement, is_complete_sentence, outline
+from assistant.documents.prompts import TEMPLATES, TemplateField, memo_messages
 from assistant.documents.tables import ResultTable, summary_table
 from assistant.errors import QuireError
 from assistant.files import atomic_write_json
 from assistant.index.library import Library
 from assistant.index.registry import DocumentRecord, Status
-from assistant.ingest.types import Page
+from assistant.index.retrieve import SearchMode
 from assistant.jobs import CancelToken, Progress
 from assistant.llm.chat import ChatModel
-from assistant.text import query_terms
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "1"  # bump when prompts or the reduce step change, so old summaries are not reused
-PROMPT_TOKENS = 1200  # prompt budget per window: ~7 s to read on 2 cores
-MAX_WINDOW_PAGES = 5  # more, smaller windows spread the facts over the document
-MAX_BULLETS = 25
-PER_FIELD = 4  # bullets per template heading, the catch-all heading aside
-FACTS_PER_WINDOW = 4
-SEARCH_PASSAGES = 3  # passages read for a template field the map step did not cover
-REPLY_TOKENS_PER_FACT = 70  # a 200-character fact plus its JSON
+CACHE_VERSION = "2"  # bump when the choice or the writing changes, so old summaries are not reused
+LENGTHS = {"paragraph": 5, "page": 12, "detailed": 25}  # sentences per summary length
+PER_HEADING = {"paragraph": 1, "page": 2, "detailed": 4}  # sentences per template heading
+DEFAULT_LENGTH = "page"
+MAX_BULLETS = LENGTHS["detailed"] + 10  # a template's "not stated" lines come on top
+REWRITE_WORDS = 28  # a shorter sentence is shown as written: rewriting it would gain little
+WRITE_BUDGET_S = 150.0  # past this, the sentences not yet rewritten are shown as written
+SEARCH_HITS = 3  # passages the library's search finds for a heading
+REWRITE_SUPPORT = 0.85  # of a rewrite's key terms found in its source: it may rephrase, not add
+MIN_KEPT_SHARE = 1 / 3  # of the source's key terms a rewrite keeps
+DUPLICATE_JACCARD = 0.6  # two sentences sharing this share of their word stems say the same thing
 NOT_STATED = "not stated in the document"
+_KEPT_WORDS = frozenset(["not", "no", "never", "nor", "neither", "unless", "except", "only", "without"])
 
 
 class SummaryError(QuireError, ValueError):
@@ -62,11 +67,69 @@ class SummaryError(QuireError, ValueError):
 
 @dataclass(frozen=True)
 class Bullet:
+    """One sentence of a summary, as shown ("Heading: sentence" under a template), its pages and source.
+
+    ``quote`` is the document's own sentence the bullet was written from (empty for a "not
+    stated" line); ``rewritten`` says whether the model shortened it.
+    """
+
     text: str
     pages: list[int]
+    heading: str = ""
+    quote: str = ""
+    rewritten: bool = False
 
     def to_json(self) -> dict[str, object]:
-        return {"text": self.text, "pages": list(self.pages)}
+        return {
+            "text": self.text,
+            "pages": list(self.pages),
+            "heading": self.heading,
+            "quote": self.quote,
+            "rewritten": self.rewritten,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Bullet:
+        pages = data["pages"]
+        if not isinstance(pages, list):
+            raise TypeError(f"pages is not a list: {pages!r}")
+        return cls(
+            str(data["text"]),
+            [int(p) for p in pages],
+            str(data.get("heading", "")),
+            str(data.get("quote", "")),
+            bool(data.get("rewritten", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the document the summary draws on: a figure a reader can weigh, not a hope."""
+
+    sections_total: int = 0  # sections (or runs of pages) holding at least one complete sentence
+    sections_drawn_on: int = 0
+    pages_total: int = 0
+    pages_cited: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "sections_total": self.sections_total,
+            "sections_drawn_on": self.sections_drawn_on,
+            "pages_total": self.pages_total,
+            "pages_cited": self.pages_cited,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Coverage:
+        if not isinstance(data, dict):
+            return cls()
+        return cls(**{k: int(data.get(k, 0)) for k in cls().to_json()})
+
+    def describe(self) -> str:
+        return (
+            f"drawn from {self.sections_drawn_on} of {self.sections_total} section(s); "
+            f"cites {self.pages_cited} of {self.pages_total} page(s)"
+        )
 
 
 @dataclass
@@ -79,6 +142,8 @@ class Summary:
     cached: bool = False
     model: str = ""
     path: str = ""  # the document's file, for page links
+    length: str = DEFAULT_LENGTH
+    coverage: Coverage = field(default_factory=Coverage)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -87,6 +152,8 @@ class Summary:
             "template": self.template,
             "summary": [b.to_json() for b in self.bullets],
             "cached": self.cached,
+            "length": self.length,
+            "coverage": self.coverage.to_json(),
         }
 
     def table(self) -> ResultTable:
@@ -94,24 +161,11 @@ class Summary:
 
 
 @dataclass(frozen=True)
-class Window:
-    """Consecutive pages (or parts of one long page) read in one model call."""
+class Pick:
+    """A sentence chosen for the summary, under its heading."""
 
-    parts: list[tuple[int, str]]  # (page number, text)
-    last_index: int  # position of the last page in the document's page list, for progress
-
-    @property
-    def pages(self) -> list[int]:
-        return sorted({number for number, _ in self.parts})
-
-
-@dataclass
-class Fact:
-    text: str
-    pages: list[int]
-    window: int
-    tag: str = ""  # the template field
-    terms: set[str] = field(default_factory=set)
+    heading: str
+    statement: Statement
 
 
 def summarize_document(
@@ -120,286 +174,296 @@ def summarize_document(
     doc: DocumentRecord,
     *,
     template: str = "general",
+    length: str = DEFAULT_LENGTH,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    write_budget_s: float = WRITE_BUDGET_S,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Summary:
-    """Summarise ``doc`` into at most ~25 bullets, each citing the pages that support it.
+    """Summarise ``doc`` in about ``LENGTHS[length]`` sentences, each citing the page that says it.
 
-    Raises ``SummaryError`` for an unknown template or a document that is not indexed or
-    has no text, and ``Cancelled`` when ``cancel`` fires (nothing is cached then).
+    Raises ``SummaryError`` for an unknown template or length, or a document that is not
+    indexed or has no sentence to summarise, and ``Cancelled`` when ``cancel`` fires (the
+    sentences rewritten so far are kept for the next run).
     """
     if template not in TEMPLATES:
         raise SummaryError(f"unknown template {template!r}; choose one of: {', '.join(TEMPLATES)}")
+    if length not in LENGTHS:
+        raise SummaryError(f"unknown length {length!r}; choose one of: {', '.join(LENGTHS)}")
     if doc.status != Status.INDEXED:
         raise SummaryError(f"{doc.title} is not indexed (status: {doc.status}); index it first: {doc.path}")
     pages = library.registry.pages(doc.id)
-    texts = {p.number: p.text for p in pages}
-    if not any(t.strip() for t in texts.values()):
+    if not any(p.text.strip() for p in pages):
         raise SummaryError(
             f"{doc.title} has no text to summarise (an empty document, or scanned pages not yet read by OCR)"
         )
-    cache = _cache_path(library, doc, template, model.name)
-    hit = _read_cache(cache, doc.title, template)
+    cache = _cache_path(library, doc, template, model.name, length)
+    hit = _read_cache(cache, doc.title, template, length)
     if hit is not None:
         if progress is not None:
-            progress.update(len(pages), len(pages))
+            progress.update(1, 1)
         hit.path = doc.path
         return hit
-    model.warm_up()
-    windows = plan_windows(model, pages, template, FACTS_PER_WINDOW)
-    facts: list[Fact] = []
-    if progress is not None:
-        progress.update(0, len(pages), detail=doc.title)
-    for number, window in enumerate(windows):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        facts.extend(_map_window(model, window, number, template, texts, cancel))
-        if progress is not None:
-            progress.update(
-                window.last_index + 1, len(pages), detail=f"pages {window.pages[0]}-{window.pages[-1]}"
-            )
-    if TEMPLATES[template]:
-        facts = _sort_into_fields(facts, template)
-        facts += _search_missing_fields(library, model, doc, template, facts, texts, cancel)
-    bullets = reduce_facts(facts, template, len(windows))
-    summary = Summary(doc.title, template, bullets, cached=False, model=model.name, path=doc.path)
+    shape = outline(pages)
+    if not shape.statements:
+        raise SummaryError(
+            f"{doc.title} has no complete sentences to summarise (a form, a table or a list?); "
+            "use `quire extract` or ask questions about it instead"
+        )
+    fields = TEMPLATES[template]
+    picks = (
+        _pick_fields(library, doc, shape, fields, length) if fields else _pick_parts(shape, LENGTHS[length])
+    )
+    texts = {p.number: p.text for p in pages}
+    written = _write(
+        model, doc.title, picks, texts, _partial_path(cache), progress, cancel, write_budget_s, clock
+    )
+    bullets = _bullets(picks, fields, written)
+    summary = Summary(
+        doc.title,
+        template,
+        bullets,
+        model=model.name,
+        path=doc.path,
+        length=length,
+        coverage=_coverage(shape, picks),
+    )
     _write_cache(cache, summary)
-    if progress is not None:
-        progress.update(len(pages), len(pages))
+    _partial_path(cache).unlink(missing_ok=True)
     return summary
 
 
-# -- map ------------------------------------------------------------------------------------
-def plan_windows(model: ChatModel, pages: list[Page], template: str, facts: int) -> list[Window]:
-    """Consecutive non-empty pages per window, within the prompt budget; long pages are split."""
-    reply = facts * REPLY_TOKENS_PER_FACT + 20
-    base = model.count_prompt_tokens(summary_messages(template, [], facts))
-    budget = min(PROMPT_TOKENS, model.n_ctx - reply) - base - 8
-    if budget < 100:
-        raise SummaryError(f"the model's context ({model.n_ctx} tokens) is too small to summarise with")
-    windows: list[Window] = []
-    current: list[tuple[int, str]] = []
-    used = 0
-    for index, page in enumerate(pages):
-        if not page.text.strip():
-            continue
-        cost = model.count_tokens(page_block(page.number, page.text)) + 2
-        if cost > budget:
-            if current:
-                windows.append(Window(current, index - 1))
-                current, used = [], 0
-            pieces = _split(model, page.text, budget - 20)
-            windows.extend(Window([(page.number, piece)], index) for piece in pieces)
-            continue
-        if current and (used + cost > budget or len(current) >= MAX_WINDOW_PAGES):
-            windows.append(Window(current, index - 1))
-            current, used = [], 0
-        current.append((page.number, page.text))
-        used += cost
-    if current:
-        windows.append(Window(current, len(pages) - 1))
-    return windows
+# -- choosing -------------------------------------------------------------------------------
+def _pick_parts(shape: Outline, budget: int) -> list[Pick]:
+    """The best sentence of each of ``budget`` runs of sections, then more from the largest runs.
 
-
-def _split(model: ChatModel, text: str, tokens: int) -> list[str]:
-    """A long page as pieces of whole sentences within ``tokens`` each (hard cuts if need be)."""
-    pieces: list[str] = []
-    current = ""
-    for sentence in re.split(r"(?<=[.!?])\s+|\n{2,}", text.strip()):
-        while model.count_tokens(sentence) > tokens:  # one huge "sentence": cut by characters
-            cut = max(tokens * 3, 1)
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(sentence[:cut])
-            sentence = sentence[cut:]
-        candidate = f"{current} {sentence}".strip()
-        if current and model.count_tokens(candidate) > tokens:
-            pieces.append(current)
-            candidate = sentence
-        current = candidate
-    if current.strip():
-        pieces.append(current)
-    return pieces
-
-
-def _map_window(
-    model: ChatModel,
-    window: Window,
-    number: int,
-    template: str,
-    texts: dict[int, str],
-    cancel: CancelToken | None,
-) -> list[Fact]:
-    """The window's facts, each kept only with pages whose text supports it."""
-    blocks = [page_block(page, text) for page, text in window.parts]
-    raw = model.chat(
-        summary_messages(template, blocks, FACTS_PER_WINDOW),
-        max_tokens=FACTS_PER_WINDOW * REPLY_TOKENS_PER_FACT + 20,
-        temperature=0.0,
-        cancel=cancel,
-        response_format={"type": "json_object", "schema": summary_schema(window.pages, FACTS_PER_WINDOW)},
-    )
-    found: list[Fact] = []
-    for item in parse_objects(raw, "facts"):
-        text = " ".join(str(item.get("fact", "")).split()).strip(" -•")
-        if says_not_stated(text):
-            continue
-        pages = verified_pages(text, item.get("page"), window.pages, texts)
-        if not pages:
-            log.info("Dropped a fact no page of %s supports: %r", window.pages, text)
-            continue
-        found.append(Fact(text, pages, number, "", set(query_terms(text))))
-    return found
-
-
-def _sort_into_fields(facts: list[Fact], template: str) -> list[Fact]:
-    """Each fact under the field whose keywords it mentions most; the rest under the catch-all field."""
-    fields = TEMPLATES[template]
-    rest = next((f.key for f in fields if not f.keywords), fields[-1].key)
-    for fact in facts:
-        scores = [(sum(1 for word in f.keywords if word in fact.terms), f.key) for f in fields if f.keywords]
-        best, key = max(scores, key=lambda s: s[0])  # the first field wins a tie
-        fact.tag = key if best else rest
-    return facts
-
-
-def _search_missing_fields(
-    library: Library,
-    model: ChatModel,
-    doc: DocumentRecord,
-    template: str,
-    facts: list[Fact],
-    texts: dict[int, str],
-    cancel: CancelToken | None,
-) -> list[Fact]:
-    """For a field no map fact covers, ask about the passages its keywords find before saying "not stated".
-
-    The map step lists a few facts per window and can pass over, say, the one clause on
-    governing law; a lexical search needs no embedder and costs one short model call.
+    Runs hold about as many sentences each, so a summary of a 100-page document draws on its
+    last pages as much as its first.
     """
-    covered = {f.tag for f in facts}
-    found: list[Fact] = []
-    for spec in TEMPLATES[template]:
-        if spec.key in covered or not spec.keywords:
+    sections = [i for i in range(len(shape.sections)) if shape.in_section(i)]
+    groups = _balanced_runs(sections, [len(shape.in_section(i)) for i in sections], budget)
+    pools = [
+        sorted((s for i in group for s in shape.in_section(i)), key=lambda s: -s.score) for group in groups
+    ]
+    chosen: list[Statement] = []
+    while len(chosen) < budget and any(pools):
+        for pool in sorted(pools, key=len, reverse=True) if chosen else pools:
+            while pool:
+                candidate = pool.pop(0)
+                if not _repeats(candidate, chosen):
+                    chosen.append(candidate)
+                    break
+            if len(chosen) >= budget:
+                break
+    chosen.sort(key=lambda s: s.order)
+    return [Pick(shape.sections[s.section].title, s) for s in chosen]
+
+
+def _balanced_runs(items: list[int], sizes: list[int], count: int) -> list[list[int]]:
+    """``items`` cut into at most ``count`` consecutive runs of about equal total size."""
+    if not items:
+        return []
+    count = max(1, min(count, len(items)))
+    target = sum(sizes) / count
+    runs: list[list[int]] = [[]]
+    total = 0.0
+    for item, size in zip(items, sizes, strict=True):
+        if runs[-1] and total >= target * len(runs) and len(runs) < count:
+            runs.append([])
+        runs[-1].append(item)
+        total += size
+    return runs
+
+
+def _pick_fields(
+    library: Library, doc: DocumentRecord, shape: Outline, fields: Sequence[TemplateField], length: str
+) -> list[Pick]:
+    """Per heading, the best sentences that hold its keywords and no other heading's more."""
+    keyed = [(spec, stems(" ".join(spec.keywords))) for spec in fields if spec.keywords]
+    top = max((s.score for s in shape.statements), default=1.0) or 1.0
+    found = {spec.key: _searched(library, doc, spec) for spec, _ in keyed}
+    ranked: dict[str, list[tuple[float, int, Statement]]] = {spec.key: [] for spec in fields}
+    for statement in shape.statements:
+        matches = [(len(statement.terms & words), spec.key) for spec, words in keyed]
+        best, key = max(matches, key=lambda m: m[0], default=(0, ""))
+        if best:
+            searched = any(statement.text in hit for hit in found[key])
+            ranked[key].append((best + searched + 0.5 * statement.score / top, best, statement))
+    chosen: list[Statement] = []
+    picks: list[Pick] = []
+    for spec in fields:
+        if not spec.keywords:
             continue
+        mine = sorted(ranked[spec.key], key=lambda r: -r[0])
+        # The best sentence may hold one keyword ("The agreement terminates on 31 May."); a
+        # second needs two, or "Each party shall act in good faith" would sit under Parties.
+        candidates = [s for n, (_, hits, s) in enumerate(mine) if n == 0 or hits >= 2]
+        picks += _take(candidates, PER_HEADING[length], chosen, spec.label)
+    rest = next((spec for spec in fields if not spec.keywords), None)
+    if rest is not None:
+        room = max(PER_HEADING[length], LENGTHS[length] - len(chosen))
+        leftovers = sorted(shape.statements, key=lambda s: -s.score)
+        picks += _take(leftovers, room, chosen, rest.label)
+    return picks
+
+
+def _take(candidates: list[Statement], limit: int, chosen: list[Statement], heading: str) -> list[Pick]:
+    """Up to ``limit`` of ``candidates``, best first, skipping any that repeat one already chosen."""
+    taken: list[Statement] = []
+    for statement in candidates:
+        if len(taken) >= limit:
+            break
+        if statement in chosen or _repeats(statement, chosen):
+            continue
+        taken.append(statement)
+        chosen.append(statement)
+    return [Pick(heading, s) for s in sorted(taken, key=lambda s: s.order)]
+
+
+def _searched(library: Library, doc: DocumentRecord, spec: TemplateField) -> list[str]:
+    """The text of the passages the library's own search finds for a heading, whitespace collapsed."""
+    mode = SearchMode.FUSED if library.has_embedder else SearchMode.LEXICAL
+    query = f"{spec.hint} {' '.join(spec.keywords)}"
+    try:
+        hits = library.search(query, k=SEARCH_HITS, documents=[doc.id], mode=mode, neighbours=0)
+    except QuireError as exc:  # the keyword match still places sentences; the search only helps rank them
+        log.warning("Search for the %s heading of %s failed: %s", spec.label, doc.title, exc)
+        return []
+    return [" ".join(hit.text.split()) for hit in hits]
+
+
+def _repeats(statement: Statement, chosen: Sequence[Statement]) -> bool:
+    for other in chosen:
+        union = statement.terms | other.terms
+        if union and len(statement.terms & other.terms) / len(union) >= DUPLICATE_JACCARD:
+            return True
+    return False
+
+
+# -- writing --------------------------------------------------------------------------------
+def _write(
+    model: ChatModel,
+    title: str,
+    picks: list[Pick],
+    texts: dict[int, str],
+    partial: Path,
+    progress: Progress | None,
+    cancel: CancelToken | None,
+    budget_s: float,
+    clock: Callable[[], float],
+) -> dict[str, str]:
+    """Shorter versions of the long chosen sentences, by source sentence; a rejected one is left out."""
+    long = [p.statement for p in picks if len(p.statement.body.split()) > REWRITE_WORDS]
+    written = _read_partial(partial)
+    todo = [s for s in dict.fromkeys(long) if s.text not in written]
+    if progress is not None:
+        progress.update(len(long) - len(todo), len(long), detail=title)
+    if todo:
+        model.warm_up()
+    started = clock()
+    for done, statement in enumerate(todo):
         if cancel is not None:
             cancel.raise_if_cancelled()
-        ranked = library.registry.lexical_search(" ".join(spec.keywords), SEARCH_PASSAGES, documents=[doc.id])
-        chunks = library.registry.chunks_by_id([chunk_id for chunk_id, _ in ranked])
-        passages = [
-            Passage(c.text, {n: texts[n] for n in range(c.page_start, c.page_end + 1) if n in texts})
-            for c in (chunks[chunk_id] for chunk_id, _ in ranked if chunk_id in chunks)
-        ]
-        passages = [p for p in passages if p.pages]
-        cell = ask_field(model, doc.title, FieldSpec(spec.label, spec.hint), passages, cancel)
-        if cell.page is not None and supported(cell.value, texts.get(cell.page, "")):
-            found.append(Fact(cell.value, [cell.page], -1, spec.key, set(query_terms(cell.value))))
-    return found
-
-
-def verified_pages(text: str, cited: object, window: list[int], texts: dict[int, str]) -> list[int]:
-    """The cited page if its text supports ``text``, else the window page that best does, else none.
-
-    A small model often copies the right sentence but names a neighbouring page; the page a
-    reader opens must be the one that says it. Pages outside the window are never used.
-    """
-    if isinstance(cited, int) and cited in window and supported(text, texts.get(cited, "")):
-        return [cited]
-    scores = {page: key_support(text, texts.get(page, "")) for page in window}
-    best = max(window, key=lambda page: scores[page], default=None)
-    if best is not None and supported(text, texts.get(best, "")):
-        return [best]
-    return []
-
-
-# -- reduce ---------------------------------------------------------------------------------
-def reduce_facts(facts: list[Fact], template: str, windows: int) -> list[Bullet]:
-    """Merge duplicates, keep at most ``MAX_BULLETS`` spread over the windows, add "not stated"."""
-    merged = _deduplicate(facts)
-    fields = TEMPLATES[template]
-    if not fields:
-        chosen = _spread(merged, MAX_BULLETS, windows)
-        chosen.sort(key=lambda f: (f.pages[0], f.window))
-        return [Bullet(f.text, f.pages) for f in chosen]
-    chosen_by_field: dict[str, list[Fact]] = {}
-    for spec in sorted(fields, key=lambda f: not f.keywords):  # the catch-all field takes what room is left
-        mine = [f for f in merged if f.tag == spec.key]
-        room = (
-            PER_FIELD
-            if spec.keywords
-            else max(PER_FIELD, MAX_BULLETS - sum(map(len, chosen_by_field.values())))
+        if clock() - started > budget_s:
+            log.info(
+                "Summary of %s: time budget spent; %d sentence(s) shown as written", title, len(todo) - done
+            )
+            break
+        reply = model.chat(
+            memo_messages(statement.body),
+            max_tokens=model.count_tokens(statement.body),
+            temperature=0.0,
+            cancel=cancel,
         )
-        chosen_by_field[spec.key] = sorted(_spread(mine, room, windows), key=lambda f: (f.pages[0], f.window))
+        rewrite = " ".join(reply.strip().split("\n\n")[0].split()).strip("\"'“”")
+        accepted = rewrite if accept_rewrite(statement.body, rewrite, texts.get(statement.page, "")) else ""
+        if rewrite and not accepted:
+            log.info(
+                "Kept the document's own sentence on p. %d; the rewrite failed the check: %r",
+                statement.page,
+                rewrite,
+            )
+        written[statement.text] = accepted
+        _write_partial(partial, written)
+        if progress is not None:
+            progress.update(len(long) - len(todo) + done + 1, len(long), detail=f"p. {statement.page}")
+    return {source: text for source, text in written.items() if text}
+
+
+def accept_rewrite(source: str, rewrite: str, page_text: str) -> bool:
+    """A rewrite stands in for its source only if nothing a reader acts on was lost or added.
+
+    It must be a complete sentence, shorter than the source, keep each of the source's numbers,
+    its negations and limits ("not", "unless", "only") and a third of its key terms (so
+    "This policy applies to every employee." cannot stand for a sentence on who handles
+    what data where), and pass the answers' sentence check on the cited page.
+    """
+    if not is_complete_sentence(rewrite) or len(rewrite.split()) >= len(source.split()):
+        return False
+    if not numbers_present(source, rewrite):
+        return False
+    kept = {w.lower().strip(".,;:()") for w in rewrite.split()}
+    if any(w in _KEPT_WORDS and w not in kept for w in (w.lower().strip(".,;:()") for w in source.split())):
+        return False
+    if key_support(source, rewrite) < MIN_KEPT_SHARE:
+        return False
+    return supported(rewrite, source, REWRITE_SUPPORT) and supported(rewrite, page_text)
+
+
+def _bullets(picks: list[Pick], fields: Sequence[TemplateField], written: dict[str, str]) -> list[Bullet]:
+    by_heading: dict[str, list[Pick]] = {}
+    for pick in picks:
+        by_heading.setdefault(pick.heading, []).append(pick)
+    order = [spec.label for spec in fields] or list(dict.fromkeys(p.heading for p in picks))
     bullets: list[Bullet] = []
-    for spec in fields:
-        chosen = chosen_by_field[spec.key]
-        if not chosen and spec.keywords:
-            bullets.append(Bullet(f"{spec.label}: {NOT_STATED}", []))
-        bullets.extend(Bullet(f"{spec.label}: {f.text}", f.pages) for f in chosen)
+    for heading in order:
+        mine = by_heading.get(heading, [])
+        if fields and not mine and any(spec.label == heading and spec.keywords for spec in fields):
+            bullets.append(Bullet(f"{heading}: {NOT_STATED}", [], heading))
+        for pick in mine:
+            source = pick.statement
+            text = written.get(source.text, "")
+            body = text or source.body
+            shown = f"{heading}: {body}" if fields else body
+            bullets.append(Bullet(shown, [source.page], heading, source.text, bool(text)))
     return bullets
 
 
-def _deduplicate(facts: list[Fact]) -> list[Fact]:
-    """One fact per statement: near-identical ones (same key terms, mostly) merge their pages."""
-    kept: list[Fact] = []
-    for fact in facts:
-        twin = next((k for k in kept if k.tag == fact.tag and _same(k.terms, fact.terms)), None)
-        if twin is None:
-            kept.append(Fact(fact.text, list(fact.pages), fact.window, fact.tag, set(fact.terms)))
-            continue
-        twin.pages = sorted(set(twin.pages) | set(fact.pages))
-        if len(fact.text) > len(twin.text):
-            twin.text, twin.terms = fact.text, fact.terms | twin.terms
-    return kept
-
-
-def _same(a: set[str], b: set[str]) -> bool:
-    if not a or not b:
-        return a == b
-    return len(a & b) / len(a | b) >= 0.7
-
-
-def _spread(facts: list[Fact], limit: int, windows: int) -> list[Fact]:
-    """Up to ``limit`` facts taken round by round from every window, evenly over the document.
-
-    Each round takes the next fact of every window that has one; the last, partial round
-    takes windows spaced evenly from first to last, so the end of a long document is not
-    squeezed out by its beginning.
-    """
-    if len(facts) <= limit:
-        return list(facts)
-    queues: dict[int, list[Fact]] = {}
-    for fact in facts:
-        queues.setdefault(fact.window, []).append(fact)
-    chosen: list[Fact] = []
-    while len(chosen) < limit:
-        heads = [w for w in sorted(queues) if queues[w]]
-        room = limit - len(chosen)
-        if len(heads) > room:
-            step = len(heads) / room
-            heads = [heads[int(i * step)] for i in range(room)]
-        chosen.extend(queues[w].pop(0) for w in heads)
-    return chosen
+def _coverage(shape: Outline, picks: list[Pick]) -> Coverage:
+    with_text = {s.section for s in shape.statements}
+    return Coverage(
+        sections_total=len(with_text),
+        sections_drawn_on=len({p.statement.section for p in picks}),
+        pages_total=shape.pages_total,
+        pages_cited=len({p.statement.page for p in picks}),
+    )
 
 
 # -- cache ----------------------------------------------------------------------------------
-def _cache_path(library: Library, doc: DocumentRecord, template: str, model: str) -> Path:
-    key = hashlib.sha256(f"{CACHE_VERSION}|{doc.content_hash}|{template}|{model}".encode()).hexdigest()
+def _cache_path(library: Library, doc: DocumentRecord, template: str, model: str, length: str) -> Path:
+    key = hashlib.sha256(
+        f"{CACHE_VERSION}|{doc.content_hash}|{template}|{model}|{length}".encode()
+    ).hexdigest()
     return library.settings.library_dir / "summaries" / f"{key[:40]}.json"
 
 
-def _read_cache(path: Path, title: str, template: str) -> Summary | None:
+def _partial_path(cache: Path) -> Path:
+    return cache.with_suffix(".partial.json")
+
+
+def _read_cache(path: Path, title: str, template: str, length: str) -> Summary | None:
     """The cached summary (under the document's current title), or None when absent or damaged."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        bullets = [Bullet(str(b["text"]), [int(p) for p in b["pages"]]) for b in data["bullets"]]
+        bullets = [Bullet.from_json(b) for b in data["bullets"]]
+        coverage = Coverage.from_json(data.get("coverage"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("Ignoring a damaged cached summary %s: %s", path, exc)
         return None
-    return Summary(title, template, bullets, cached=True, model=str(data.get("model", "")))
+    model = str(data.get("model", ""))
+    return Summary(title, template, bullets, cached=True, model=model, length=length, coverage=coverage)
 
 
 def _write_cache(path: Path, summary: Summary) -> None:
@@ -408,8 +472,27 @@ def _write_cache(path: Path, summary: Summary) -> None:
         "model": summary.model,
         "template": summary.template,
         "bullets": [b.to_json() for b in summary.bullets],
+        "coverage": summary.coverage.to_json(),
     }
     try:
         atomic_write_json(path, data, indent=None)
     except OSError as exc:
         log.warning("Could not cache the summary of %s: %s", summary.document, exc)
+
+
+def _read_partial(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("Ignoring a damaged partial summary %s: %s", path, exc)
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_partial(path: Path, written: dict[str, str]) -> None:
+    try:
+        atomic_write_json(path, written, indent=None)
+    except OSError as exc:  # resuming is a convenience; the summary itself goes on
+        log.warning("Could not keep the sentences written so far in %s: %s", path, exc)

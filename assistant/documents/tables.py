@@ -69,18 +69,25 @@ class ResultTable:
 
 
 def summary_table(data: dict[str, Any]) -> ResultTable:
-    """The table of a summary (``Summary.to_json()`` or the summarize tool's result): one bullet a row."""
+    """The table of a summary (``Summary.to_json()`` or the summarize tool's result): one bullet a row.
+
+    A general summary's headings are the document's own sections, so they get a column of
+    their own; a template's headings already open each bullet ("Payment: ...").
+    """
     document = str(data.get("document", ""))
     path = str(data.get("path", ""))
-    rows = [
-        [
-            TableCell(str(number)),
-            TableCell(str(bullet.get("text", "")), _pages(bullet.get("pages")), path, document),
-        ]
-        for number, bullet in enumerate(data.get("summary", []), start=1)
-    ]
     template = str(data.get("template", "general"))
-    return ResultTable(f"Summary of {document} ({template})", ["#", "Summary"], rows)
+    bullets = list(data.get("summary", []))
+    sections = template == "general" and any(b.get("heading") for b in bullets)
+    rows = []
+    for number, bullet in enumerate(bullets, start=1):
+        row = [TableCell(str(number))]
+        if sections:
+            row.append(TableCell(str(bullet.get("heading", ""))))
+        row.append(TableCell(str(bullet.get("text", "")), _pages(bullet.get("pages")), path, document))
+        rows.append(row)
+    columns = ["#", "Section", "Summary"] if sections else ["#", "Summary"]
+    return ResultTable(f"Summary of {document} ({template})", columns, rows)
 
 
 def extraction_table(data: dict[str, Any]) -> ResultTable:

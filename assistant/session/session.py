@@ -308,11 +308,12 @@ class Session:
         doc: DocumentRecord,
         template: str = "general",
         *,
+        length: str = "page",
         model_name: str | None = None,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> Summary:
-        """A cached or new summary; the chat model is loaded only when none is cached."""
+        """A cached or new summary; the chat model is loaded only when a sentence needs writing."""
         from assistant.documents.summarize import summarize_document
 
         return summarize_document(
@@ -320,6 +321,7 @@ class Session:
             self._task_model(model_name),
             doc,
             template=template,
+            length=length,
             progress=progress,
             cancel=cancel,
         )

@@ -91,3 +91,69 @@ def short_contract(landlord: str, tenant: str, date: str, rent: str, law: str) -
         f"Rent\nThe Tenant shall pay rent of {rent} per month, in advance.\n{_FILLER}",
         f"Law\nThis Lease is governed by the laws of {law}.\nEither party may end it on sixty days notice.",
     ]
+
+
+# An 8-page policy whose sentences are long: each part's one sentence is worth a summary line,
+# and the summary has the model shorten each.
+POLICY = [
+    (
+        "Scope",
+        "This policy applies to every employee, contractor and agency worker of Fenwick Logistics "
+        "who handles personal data of customers, suppliers or colleagues in any country where the "
+        "company operates, whether on company premises or while working from home.",
+    ),
+    (
+        "Retention",
+        "Customer records must be kept for no longer than 7 years after the end of the customer "
+        "relationship, unless a court order or a regulator requires them to be kept for longer, "
+        "and they must then be deleted from every system and backup.",
+    ),
+    (
+        "Breaches",
+        "A suspected data breach must be reported to the Data Protection Officer, Priya Raman, within "
+        "24 hours of its discovery, and the company will notify the regulator within 72 hours where "
+        "the breach is likely to result in a risk to the rights of the people concerned.",
+    ),
+    (
+        "Transfers",
+        "Personal data may not be transferred outside the European Economic Area without a written "
+        "transfer assessment approved by the Data Protection Officer and standard contractual clauses "
+        "signed by the recipient before the first transfer takes place.",
+    ),
+]
+POLICY += [
+    (
+        "Training",
+        "Every new member of staff completes the data protection course within their first month, "
+        "and managers confirm each year, in the annual review held every April, that their team "
+        "members have completed the refresher module on the learning portal.",
+    ),
+    (
+        "Access",
+        "Access to payroll and health records is granted only to named roles approved by the head of "
+        "human resources, reviewed every quarter by the security team, and withdrawn on the day a "
+        "person changes role or leaves the company.",
+    ),
+    (
+        "Devices",
+        "Laptops and phones that hold personal data must use full-disk encryption and a screen lock of "
+        "at most 5 minutes, and a lost or stolen device must be reported to the service desk on the "
+        "same day so that it can be wiped remotely.",
+    ),
+    (
+        "Review",
+        "The Data Protection Officer reviews this policy at least once every 2 years, or sooner when "
+        "the law changes, and the board approves each revised version before it is published on the "
+        "staff intranet and announced to all employees.",
+    ),
+]
+_POLICY_FILLER = (
+    "Staff should read this policy together with the information security handbook and the code of conduct."
+)
+
+
+def policy_pages() -> list[str]:
+    """Eight numbered parts, one long sentence each; the first page adds a short one."""
+    pages = [f"{number}. {heading}\n{sentence}" for number, (heading, sentence) in enumerate(POLICY, start=1)]
+    pages[0] += f"\n{_POLICY_FILLER}"
+    return pages

@@ -209,3 +209,13 @@ class DyingChatModel(ScriptedChatModel):
             if self._when == "stream" and n == self._after:
                 self._die()
             yield piece
+
+
+def memo_source(messages: list[ChatMessage]) -> str:
+    """The sentence a summary's rewrite prompt asks to shorten."""
+    return messages[-1]["content"].split("Sentence: ", 1)[1].split("\n\nShortened sentence", 1)[0]
+
+
+def keep_sentences(messages: list[ChatMessage]) -> str:
+    """A summary rewrite reply that gives the sentence back unchanged, so it is shown as written."""
+    return memo_source(messages)

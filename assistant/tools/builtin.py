@@ -125,23 +125,32 @@ def list_documents(ctx: ToolContext, collection: str | None = None) -> list[dict
 
 
 def summarize_one_document(
-    ctx: ToolContext, document: str, template: Literal["general", "contract", "medical"] = "general"
+    ctx: ToolContext,
+    document: str,
+    template: Literal["general", "contract", "medical"] = "general",
+    length: Literal["paragraph", "page", "detailed"] = "page",
 ) -> dict[str, Any]:
     """Summarise a whole document in bullet points, each citing its pages.
 
     Args:
         document: the document's title or file name.
         template: "contract" for agreements, "medical" for patient records, else "general".
+        length: "paragraph" for a few sentences, "detailed" for many, else "page".
     """
     doc = resolve_document(ctx.library, document)
     try:
         summary = summarize_document(
-            ctx.library, ctx.model, doc, template=template, progress=ctx.progress, cancel=ctx.cancel
+            ctx.library,
+            ctx.model,
+            doc,
+            template=template,
+            length=length,
+            progress=ctx.progress,
+            cancel=ctx.cancel,
         )
     except QuireError as exc:  # the engine's own refusals (SummaryError) are worded for the user
         raise ToolError(str(exc)) from exc
-    bullets = [{"text": b.text, "pages": list(b.pages)} for b in summary.bullets]
-    return {"document": doc.title, "path": doc.path, "template": template, "summary": bullets}
+    return summary.to_json()
 
 
 def extract_fact_table(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
-from assistant.documents.prompts import EXTRACT_SYSTEM, SUMMARY_SYSTEM
+from assistant.documents.prompts import EXTRACT_SYSTEM
 from assistant.llm.chat import ChatMessage
 from assistant.testing.documents import write_text_pdf
-from assistant.testing.scripted_chat import ScriptedChatModel
+from assistant.testing.long_documents import policy_pages
+from assistant.testing.scripted_chat import ScriptedChatModel, keep_sentences
 from tests.gui.conftest import LEASE_PAGES, ModelSlot, WindowMaker, add_and_wait, cite_passage_with, job_done
 from ui.main_window import MainWindow
 from ui.operations import ANSWER, TASK
@@ -25,18 +25,14 @@ pytestmark = [
     pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)"),
 ]
 
-_PAGE = re.compile(r'<page n="(\d+)">\n(.*?)\n</page>', re.DOTALL)
 PARTIES = "Harbourview Properties Ltd. and Linden Rowe Architects"
 
 
 def document_reply(messages: list[ChatMessage]) -> str:
     """Map replies copy each page's longest line; extraction finds the parties; tool calls name the lease."""
     system, request = messages[0]["content"], messages[-1]["content"]
-    if system == SUMMARY_SYSTEM:
-        facts = [
-            {"page": int(n), "fact": max(text.splitlines(), key=len)} for n, text in _PAGE.findall(request)
-        ]
-        return json.dumps({"facts": facts[:4]})
+    if "Shortened sentence" in request:
+        return keep_sentences(messages)
     if system == EXTRACT_SYSTEM:
         if "parties" in request.lower() and "Harbourview" in request:
             return json.dumps({"passage": 1, "value": PARTIES})
@@ -71,22 +67,24 @@ def test_summary_table_links_to_pages_and_exports(
     window = lease_window
     dialog = _finish(qtbot, window, lambda: window.summarize(_lease_id(window), "general"))
     assert dialog.table is not None and dialog.table.rows
-    cited = [row[1].pages for row in dialog.table.rows]
+    column = dialog.table.columns.index("Summary")
+    cited = [row[column].pages for row in dialog.table.rows]
     assert all(cited) and {p for pages in cited for p in pages} <= {1, 2, 3}
-    assert "quire-page:0/1" in dialog.view.toHtml()
+    assert f"quire-page:0/{column}" in dialog.view.toHtml()
     assert dialog.csv_button.isEnabled() and not dialog.stop_button.isVisible()
 
-    first_page = dialog.table.rows[0][1].pages[0]
-    dialog.view.anchorClicked.emit(QUrl("quire-page:0/1"))
+    first_page = dialog.table.rows[0][column].pages[0]
+    dialog.view.anchorClicked.emit(QUrl(f"quire-page:0/{column}"))
     assert window.viewer.current_pdf_page == first_page
 
     dialog.export_to(tmp_path / "summary.csv")
     with (tmp_path / "summary.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["#", "Summary"] and len(rows) == len(dialog.table.rows) + 1
-    assert f"(p. {first_page}" in rows[1][1]
+    assert rows[0] == dialog.table.columns and len(rows) == len(dialog.table.rows) + 1
+    assert f"(p. {first_page}" in rows[1][column]
     dialog.export_to(tmp_path / "summary.md")
-    assert (tmp_path / "summary.md").read_text(encoding="utf-8").startswith("| # | Summary |")
+    header = "| " + " | ".join(dialog.table.columns) + " |"
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8").startswith(header)
 
 
 def test_extraction_table_states_what_was_not_found(qtbot: QtBot, lease_window: MainWindow) -> None:
@@ -122,9 +120,10 @@ def test_stop_ends_a_summary_and_keeps_nothing(
 ) -> None:
     model_slot.model = ScriptedChatModel(document_reply, delay_s=0.05)
     window = make_window()
-    add_and_wait(qtbot, window, [write_text_pdf(tmp_path / "lease.pdf", LEASE_PAGES, title="Lease")])
+    add_and_wait(qtbot, window, [write_text_pdf(tmp_path / "policy.pdf", policy_pages(), title="Policy")])
+    policy = next(d.id for d in window.library_pane.documents if d.title == "Policy")
     with job_done(qtbot, window.bridge, TASK, 30_000):
-        dialog = window.summarize(_lease_id(window), "general")
+        dialog = window.summarize(policy, "general")  # its long sentences are written by the model
         assert dialog is not None
         qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
     assert "stopped" in dialog.status.text() and dialog.table is None
@@ -139,9 +138,9 @@ def test_summary_asked_in_the_chat_shows_a_table(qtbot: QtBot, lease_window: Mai
         qtbot.keyClick(chat.question, Qt.Key.Key_Return)
     html = chat.transcript.toHtml()
     assert "Summary of Lease" in chat.transcript.toPlainText()
-    assert "quire-page:0/0/1" in html and "quire-table:0" in html
+    assert "quire-page:0/0/2" in html and "quire-table:0" in html
 
-    chat.transcript.anchorClicked.emit(QUrl("quire-page:0/0/1"))
+    chat.transcript.anchorClicked.emit(QUrl("quire-page:0/0/2"))
     assert window.viewer.current_pdf_page in (1, 2, 3)
     chat.transcript.anchorClicked.emit(QUrl("quire-table:0"))
     dialogs = window.findChildren(ResultsDialog)

@@ -10,13 +10,14 @@ import pytest
 from assistant.answering.grounding import supported
 from assistant.config import Settings
 from assistant.documents.extract import extract_facts
+from assistant.documents.outline import is_complete_sentence
 from assistant.documents.summarize import summarize_document
 from assistant.embed.factory import ModelEmbedder
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.llm.process import WorkerChatModel
 from assistant.testing.documents import write_text_pdf
-from assistant.testing.long_documents import long_contract, short_contract
+from assistant.testing.long_documents import POLICY, long_contract, policy_pages, short_contract
 
 pytestmark = pytest.mark.integration
 
@@ -44,6 +45,7 @@ def library(quire_home: Path, tmp_path: Path, int8_embedder: ModelEmbedder) -> I
     docs = tmp_path / "docs"
     docs.mkdir()
     write_text_pdf(docs / "services.pdf", long_contract().pages)
+    write_text_pdf(docs / "policy.pdf", policy_pages())
     for number, contract in enumerate(CONTRACTS, start=1):
         write_text_pdf(docs / f"lease-{number}.pdf", short_contract(*contract))
     with Library.open(Settings.load(quire_home), int8_embedder) as lib:
@@ -55,13 +57,28 @@ def test_summary_of_a_20_page_pdf_cites_pages_that_say_it(library: Library, mode
     services = next(d for d in library.documents() if d.title == "services")
     pages = {p.number: p.text for p in library.registry.pages(services.id)}
     summary = summarize_document(library, model, services)
-    assert 5 <= len(summary.bullets) <= 25
+    assert 5 <= len(summary.bullets) <= 12
     for bullet in summary.bullets:
         assert bullet.pages and set(bullet.pages) <= set(range(1, 21)), bullet
         assert all(supported(bullet.text, pages[p]) for p in bullet.pages), bullet
     cited = {p for b in summary.bullets for p in b.pages}
     assert max(cited) >= 15 and len([p for p in cited if p > 10]) >= 3  # not only the first pages
     assert summarize_document(library, model, services).cached
+
+
+def test_long_sentences_are_shortened_by_the_model_and_still_say_what_the_page_says(
+    library: Library, model: WorkerChatModel
+) -> None:
+    policy = next(d for d in library.documents() if d.title == "policy")
+    pages = {p.number: p.text for p in library.registry.pages(policy.id)}
+    summary = summarize_document(library, model, policy, length="detailed")
+    assert summary.coverage.sections_drawn_on == summary.coverage.sections_total == len(POLICY)
+    for bullet in summary.bullets:
+        assert is_complete_sentence(bullet.text), bullet  # never clipped
+        assert [supported(bullet.text, pages[p]) for p in bullet.pages] == [True], bullet
+        if bullet.rewritten:
+            assert len(bullet.text.split()) < len(bullet.quote.split()), bullet
+    assert any(b.rewritten for b in summary.bullets)  # the model did write, not only quote
 
 
 def test_extraction_over_three_contracts_finds_parties_and_dates_on_their_pages(

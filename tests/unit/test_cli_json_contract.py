@@ -24,8 +24,7 @@ from assistant.llm.chat import ChatMessage
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.long_documents import long_contract, short_contract
 from assistant.testing.parts import fake_parts
-from assistant.testing.scripted_chat import ScriptedChatModel
-from tests.unit.documents.conftest import copy_facts
+from assistant.testing.scripted_chat import ScriptedChatModel, keep_sentences
 from tests.unit.documents.test_extract import fill
 
 RECORD = Path(__file__).resolve().parents[1] / "data" / "cli_json_contract.json"
@@ -51,8 +50,8 @@ def scripted_reply(messages: list[ChatMessage]) -> str:
     prompt = messages[-1]["content"]
     if "Field: " in prompt:
         return fill(messages)
-    if "<page n=" in prompt:
-        return copy_facts(messages)
+    if "Shortened sentence" in prompt:
+        return keep_sentences(messages)
     found = _PASSAGE.findall(prompt)
     if found:
         line = found[0][1].strip().splitlines()[0]

@@ -43,6 +43,16 @@ def test_summary_rows_link_to_their_pages() -> None:
     assert table.rows[0][1].path == "/docs/lease.pdf"
 
 
+def test_general_summary_shows_the_document_sections() -> None:
+    general = {**SUMMARY, "template": "general"}
+    general["summary"] = [
+        {**b, "heading": h} for b, h in zip(SUMMARY["summary"], ["2. Rent", "9. Ending"], strict=True)
+    ]
+    table = summary_table(general)
+    assert table.columns == ["#", "Section", "Summary"]
+    assert [(row[1].text, row[2].pages) for row in table.rows] == [("2. Rent", (2, 5)), ("9. Ending", (7,))]
+
+
 def test_markdown_export_escapes_pipes_and_shows_pages() -> None:
     markdown = summary_table(SUMMARY).to_markdown()
     lines = markdown.splitlines()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,6 @@ from assistant.llm.chat import ChatMessage
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.fake_embedder import HashEmbedder
 from assistant.testing.long_documents import long_contract, short_contract
-
-PAGE = re.compile(r'<page n="(\d+)">\n(.*?)\n</page>', re.DOTALL)
 
 
 @pytest.fixture
@@ -45,16 +42,6 @@ def library(quire_home: Path, tmp_path: Path) -> Iterator[Library]:
 
 def doc(library: Library, title: str) -> Any:
     return next(d for d in library.documents() if d.title == title)
-
-
-def copy_facts(messages: list[ChatMessage]) -> str:
-    """A map reply that copies the longest line (filler aside) of the first four pages shown, citing them correctly."""
-    shown = PAGE.findall(messages[-1]["content"])
-    lines = [[line for line in text.splitlines() if not line.startswith("Each party")] for _, text in shown]
-    facts = [
-        {"page": int(n), "fact": max(found, key=len)} for (n, _), found in zip(shown, lines, strict=True)
-    ]
-    return json.dumps({"facts": facts[:4]})
 
 
 def not_stated(messages: list[ChatMessage]) -> str:

@@ -3,158 +3,186 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from assistant.answering.grounding import supported
-from assistant.documents.prompts import EXTRACT_SYSTEM
+from assistant.config import Settings
+from assistant.documents.outline import is_complete_sentence
 from assistant.documents.summarize import (
-    MAX_BULLETS,
+    LENGTHS,
     NOT_STATED,
+    REWRITE_WORDS,
     SummaryError,
-    plan_windows,
+    accept_rewrite,
     summarize_document,
 )
+from assistant.index.indexer import Indexer
 from assistant.index.library import Library
-from assistant.ingest.types import Page
 from assistant.jobs import Cancelled, CancelToken, Progress
 from assistant.llm.chat import ChatMessage
-from assistant.testing.scripted_chat import ScriptedChatModel
-from tests.unit.documents.conftest import PAGE, copy_facts, doc, not_stated
+from assistant.testing.documents import write_text_pdf
+from assistant.testing.fake_embedder import HashEmbedder
+from assistant.testing.long_documents import POLICY, policy_pages
+from assistant.testing.scripted_chat import ScriptedChatModel, memo_source
+from tests.unit.documents.conftest import doc
 
 
-def enums(model: ScriptedChatModel) -> list[list[int]]:
-    out = []
-    for call in model.calls:
-        assert call.response_format is not None
-        item = call.response_format["schema"]["properties"]["facts"]["items"]
-        out.append(item["properties"]["page"]["enum"])
-    return out
+@pytest.fixture
+def policy(quire_home: Path, tmp_path: Path) -> Iterator[Library]:
+    docs = tmp_path / "policy-docs"
+    docs.mkdir()
+    write_text_pdf(docs / "policy.pdf", policy_pages())
+    write_text_pdf(docs / "table.pdf", ["Item Qty Price\nBolts 4 2.00\nNuts 8 1.50", "Total 16 3.50"])
+    with Library.open(Settings.load(quire_home), HashEmbedder()) as lib:
+        Indexer(lib).run([docs])
+        yield lib
 
 
-def test_windows_cover_every_page_and_cite_only_pages_shown(library: Library) -> None:
-    model = ScriptedChatModel(copy_facts)
-    summary = summarize_document(library, model, doc(library, "services"))
-    windows = enums(model)
-    assert sorted(p for w in windows for p in w) == list(range(1, 21))  # every page read once
-    for call, enum in zip(model.calls, windows, strict=True):
-        shown = [int(n) for n, _ in PAGE.findall(call.messages[-1]["content"])]
-        assert enum == shown  # the schema allows only the pages in this window
-    assert 0 < len(summary.bullets) <= MAX_BULLETS
+def shorten(messages: list[ChatMessage]) -> str:
+    """A rewrite reply: the sentence cut to its clause before the first comma, with a full stop."""
+    assert messages[0]["content"].startswith("You shorten one sentence")
+    return memo_source(messages).split(",")[0].rstrip(".") + "."
+
+
+def test_general_summary_of_short_sentences_quotes_them_without_a_model_call(library: Library) -> None:
+    model = ScriptedChatModel([])
+    services = doc(library, "services")
+    summary = summarize_document(library, model, services)
+    assert model.calls == []  # nothing long enough to be worth rewriting
+    pages = {p.number: p.text for p in library.registry.pages(services.id)}
+    assert 5 <= len(summary.bullets) <= LENGTHS["page"]
+    for bullet in summary.bullets:
+        assert is_complete_sentence(bullet.text) and not bullet.rewritten
+        assert [bullet.quote in " ".join(pages[p].split()) for p in bullet.pages] == [True]
     cited = [p for b in summary.bullets for p in b.pages]
-    assert max(cited) >= 16 and min(cited) == 1  # drawn from the whole document
-    pages = {p.number: p.text for p in library.registry.pages(doc(library, "services").id)}
-    assert all(supported(b.text, pages[p]) for b in summary.bullets for p in b.pages)
-    assert summary.to_json()["summary"][0] == {
-        "text": summary.bullets[0].text,
-        "pages": summary.bullets[0].pages,
+    assert min(cited) <= 4 and max(cited) >= 17  # drawn from the whole document
+    assert summary.coverage.sections_drawn_on == summary.coverage.sections_total == 5
+    assert not any("Each party shall act in good faith" in b.text for b in summary.bullets)  # on every page
+
+
+@pytest.mark.parametrize(("length", "most"), [("paragraph", 5), ("page", 12), ("detailed", 25)])
+def test_length_bounds_the_number_of_sentences(library: Library, length: str, most: int) -> None:
+    summary = summarize_document(library, ScriptedChatModel([]), doc(library, "services"), length=length)
+    assert len(summary.bullets) == min(most, 20) and summary.length == length
+
+
+def test_long_sentences_are_rewritten_shorter_and_checked(policy: Library) -> None:
+    model = ScriptedChatModel(shorten)
+    summary = summarize_document(policy, model, doc(policy, "policy"))
+    pages = {p.number: p.text for p in policy.registry.pages(doc(policy, "policy").id)}
+    long = [b for b in summary.bullets if len(b.quote.split()) > REWRITE_WORDS]
+    assert len(long) == len(POLICY) and len(model.calls) == len(long)  # only those were read
+    rewritten = [b for b in summary.bullets if b.rewritten]
+    assert rewritten and all(len(b.text.split()) < len(b.quote.split()) for b in rewritten)
+    assert all(supported(b.text, pages[b.pages[0]]) for b in summary.bullets)
+    # The training sentence cut at its first comma keeps what matters; the retention sentence cut
+    # there loses its "unless", and the breach sentence its "72 hours": those stand as written.
+    by_word = {
+        word: [b for b in summary.bullets if word in b.quote]
+        for word in ("course", "Customer records", "breach")
+    }
+    assert [b.rewritten for b in by_word["course"]] == [True]
+    assert by_word["course"][0].text == (
+        "Every new member of staff completes the data protection course within their first month."
+    )
+    assert [(b.rewritten, b.text == b.quote) for b in by_word["Customer records"] + by_word["breach"]] == [
+        (False, True)
+    ] * 2
+    assert {b.heading for b in summary.bullets} == {
+        f"{n}. {heading}" for n, (heading, _) in enumerate(POLICY, 1)
     }
 
 
-def test_long_page_is_split_into_windows_of_the_same_page() -> None:
-    model = ScriptedChatModel([])
-    long_text = " ".join(f"Sentence number {i} says something." for i in range(800))
-    windows = plan_windows(model, [Page(1, "Short."), Page(2, long_text), Page(3, "")], "general", 4)
-    assert [w.pages for w in windows][:2] == [[1], [2]]
-    assert len(windows) > 3 and all(w.pages == [2] for w in windows[1:])
-    assert "".join(t for w in windows[1:] for _, t in w.parts).replace(" ", "") == long_text.replace(" ", "")
-
-
-def test_wrong_page_is_corrected_and_unsupported_fact_dropped(library: Library) -> None:
-    def reply(messages: list[ChatMessage]) -> str:
-        shown = [int(n) for n, _ in PAGE.findall(messages[-1]["content"])]
-        if shown[0] != 1:
-            return json.dumps({"facts": []})
-        return json.dumps(
-            {
-                "facts": [
-                    {
-                        "page": 1,
-                        "fact": "The agreement runs for an initial term of thirty-six months.",
-                    },  # page 2
-                    {"page": 2, "fact": "The moon is made of green cheese and costs 7 pounds."},
-                    {"page": 3, "fact": "Linden pays 99,000 pounds."},  # a number no page has
-                ]
-            }
-        )
-
-    summary = summarize_document(library, ScriptedChatModel(reply), doc(library, "services"))
-    assert [(b.text, b.pages) for b in summary.bullets] == [
-        ("The agreement runs for an initial term of thirty-six months.", [2])
-    ]
-
-
-def test_template_field_found_nowhere_says_not_stated(library: Library) -> None:
-    def reply(messages: list[ChatMessage]) -> str:
-        if messages[0]["content"] == EXTRACT_SYSTEM:
-            return not_stated(messages)
-        return copy_facts(messages)
-
-    lease = doc(library, "lease-a")
-    model = ScriptedChatModel(reply)
-    summary = summarize_document(library, model, lease, template="contract")
-    texts = {b.text: b.pages for b in summary.bullets}
-    assert texts["Liability: " + NOT_STATED] == []
-    assert any(t.startswith("Governing law:") and p == [3] for t, p in texts.items())
-    assert any(t.startswith("Payment:") and p == [2] for t, p in texts.items())
-
-
-def test_field_the_map_step_missed_is_searched_before_saying_not_stated(library: Library) -> None:
-    asked: list[str] = []
-
-    def reply(messages: list[ChatMessage]) -> str:
-        prompt = messages[-1]["content"]
-        if messages[0]["content"] != EXTRACT_SYSTEM:  # the map step only ever reports page 1
-            return copy_facts(messages) if '<page n="1">' in prompt else json.dumps({"facts": []})
-        asked.append(prompt.rsplit("Field: ", 1)[1])
-        blocks = re.findall(r'<passage n="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.DOTALL)
-        for number, text in blocks:
-            if prompt.rsplit("Field: ", 1)[1].startswith("Governing law") and "governed by" in text:
-                return json.dumps({"passage": int(number), "value": "the laws of England and Wales"})
-        return not_stated(messages)
-
-    summary = summarize_document(
-        library, ScriptedChatModel(reply), doc(library, "services"), template="contract"
+@pytest.mark.parametrize(
+    ("rewrite", "accepted"),
+    [
+        ("Customer records are kept no longer than 7 years unless a court order requires longer.", True),
+        ("Customer records must be kept for no longer than 7 years.", False),  # "unless" lost
+        ("Customer records must be kept for no longer than 9 years.", False),  # a number not in the source
+        ("Customer records are kept longer than 7 years unless a court order requires longer.", False),
+        ("Customer records are kept no longer than 7 years unless a court order requires", False),
+        ("Records are kept no longer than 7 years unless the regulator is told.", False),  # "told" added
+        ("Customer records must be kept.", False),  # too little of the source is left
+        ("", False),
+    ],
+)
+def test_rewrite_check(rewrite: str, accepted: bool) -> None:
+    source = (
+        "Customer records must be kept for no longer than 7 years after the end of the customer "
+        "relationship, unless a court order requires them to be kept for longer."
     )
-    texts = {b.text: b.pages for b in summary.bullets}
-    assert texts["Governing law: the laws of England and Wales"] == [19]
-    assert texts["Liability: " + NOT_STATED] == []
-    assert any(a.startswith("Liability") for a in asked)  # searched before saying "not stated"
+    assert accept_rewrite(source, rewrite, source) is accepted
 
 
-def test_second_summary_comes_from_the_cache(library: Library) -> None:
-    services = doc(library, "services")
-    model = ScriptedChatModel(copy_facts)
-    first = summarize_document(library, model, services)
+def test_rewrite_that_drops_a_condition_falls_back_to_the_document(policy: Library) -> None:
+    def drop_unless(messages: list[ChatMessage]) -> str:
+        return memo_source(messages).replace("not ", "").split(",")[0].rstrip(".") + "."
+
+    summary = summarize_document(policy, ScriptedChatModel(drop_unless), doc(policy, "policy"))
+    transfers = [b for b in summary.bullets if "transferred" in b.text]
+    assert transfers and all(b.text == b.quote and "may not be transferred" in b.text for b in transfers)
+
+
+def test_contract_headings_hold_what_they_name(library: Library) -> None:
+    summary = summarize_document(library, ScriptedChatModel([]), doc(library, "lease-a"), template="contract")
+    by_heading = {b.heading: b for b in summary.bullets}
+    assert by_heading["Parties"].text.startswith("Parties: This Lease is made on 17 June 2024 between")
+    assert by_heading["Payment"].pages == [2] and "2,450 euros" in by_heading["Payment"].text
+    assert by_heading["Governing law"].pages == [3] and "laws of Ireland" in by_heading["Governing law"].text
+    assert by_heading["Termination"].text == "Termination: Either party may end it on sixty days notice."
+    assert by_heading["Liability"].text == f"Liability: {NOT_STATED}" and by_heading["Liability"].pages == []
+    quotes = [b.quote for b in summary.bullets if b.quote]
+    assert len(quotes) == len(set(quotes))  # no sentence under two headings
+
+
+def test_second_summary_comes_from_the_cache(policy: Library) -> None:
+    model = ScriptedChatModel(shorten)
+    first = summarize_document(policy, model, doc(policy, "policy"))
     calls = len(model.calls)
-    again = summarize_document(library, model, services)
-    assert again.cached and not first.cached
-    assert again.bullets == first.bullets and len(model.calls) == calls
-    other = summarize_document(library, ScriptedChatModel(copy_facts, name="other"), services)
-    assert not other.cached  # another model, another summary
+    again = summarize_document(policy, model, doc(policy, "policy"))
+    assert again.cached and not first.cached and len(model.calls) == calls
+    assert again.bullets == first.bullets and again.coverage == first.coverage
+    assert not summarize_document(
+        policy, ScriptedChatModel(shorten, name="other"), doc(policy, "policy")
+    ).cached
+    assert not summarize_document(policy, model, doc(policy, "policy"), length="detailed").cached
 
 
-def test_progress_and_cancel_between_windows(library: Library) -> None:
+def test_stopped_summary_resumes_where_it_stopped(policy: Library) -> None:
     cancel = CancelToken()
     seen: list[tuple[int, int]] = []
 
     def listen(progress: Progress) -> None:
         seen.append((progress.done, progress.total))
-        if progress.done >= 5:
+        if progress.done >= 3:
             cancel.cancel()
 
-    model = ScriptedChatModel(copy_facts)
-    services = doc(library, "services")
+    policy_doc = doc(policy, "policy")
+    model = ScriptedChatModel(shorten)
     with pytest.raises(Cancelled):
-        summarize_document(library, model, services, progress=Progress(listeners=[listen]), cancel=cancel)
-    assert len(model.calls) == 1 and seen[-1] == (5, 20)
+        summarize_document(policy, model, policy_doc, progress=Progress(listeners=[listen]), cancel=cancel)
+    assert len(model.calls) == 3 and seen[0] == (0, seen[0][1]) and seen[-1][0] == 3
+    total = seen[0][1]
     seen.clear()
-    summary = summarize_document(library, model, services, progress=Progress(listeners=[listen]))
-    assert not summary.cached  # nothing was cached by the cancelled run
-    assert seen[-1] == (20, 20) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    resumed = ScriptedChatModel(shorten)
+    summary = summarize_document(policy, resumed, policy_doc, progress=Progress(listeners=[listen]))
+    assert not summary.cached and len(resumed.calls) == total - 3
+    assert seen[0] == (3, total) and seen[-1] == (total, total)
+    assert sum(b.rewritten for b in summary.bullets) >= 1
+
+
+def test_time_budget_leaves_the_rest_as_written(policy: Library) -> None:
+    ticks = iter(range(0, 10_000, 100))
+    model = ScriptedChatModel(shorten)
+    summary = summarize_document(
+        policy, model, doc(policy, "policy"), write_budget_s=150, clock=lambda: float(next(ticks))
+    )
+    assert len(model.calls) == 1  # the second sentence found the budget spent
+    assert not any(b.rewritten for b in summary.bullets if "course" in b.quote)  # the fifth
 
 
 @pytest.mark.parametrize(
@@ -170,6 +198,15 @@ def test_unusable_document_is_refused_by_name(library: Library, change: dict[str
         summarize_document(library, ScriptedChatModel([]), services)
 
 
-def test_unknown_template_is_refused(library: Library) -> None:
-    with pytest.raises(SummaryError, match="unknown template 'poem'"):
-        summarize_document(library, ScriptedChatModel([]), doc(library, "services"), template="poem")
+def test_document_without_sentences_is_refused_by_name(policy: Library) -> None:
+    with pytest.raises(SummaryError, match="table has no complete sentences to summarise"):
+        summarize_document(policy, ScriptedChatModel([]), doc(policy, "table"))
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [({"template": "poem"}, "unknown template 'poem'"), ({"length": "novel"}, "unknown length 'novel'")],
+)
+def test_unknown_option_is_refused(library: Library, option: dict[str, str], message: str) -> None:
+    with pytest.raises(SummaryError, match=message):
+        summarize_document(library, ScriptedChatModel([]), doc(library, "services"), **option)

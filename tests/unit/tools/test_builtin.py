@@ -8,12 +8,12 @@ import sys
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from assistant.documents.summarize import Bullet, Summary
 from assistant.index.library import Library
 from assistant.tools import builtin
 from assistant.tools.registry import ToolRegistry
@@ -91,27 +91,19 @@ def test_refusals_come_back_as_tool_errors(tools: ToolRegistry) -> None:
     assert not result.ok and "not a document in your library" in result.error
 
 
-@dataclass
-class Bullet:
-    text: str
-    pages: list[int]
-
-
-@dataclass
-class Summary:
-    bullets: list[Bullet]
-
-
 @pytest.fixture
 def stub_engine(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     """Stand-ins for assistant.documents.summarize / assistant.documents.extract with their agreed interface."""
     calls: list[tuple[str, Any]] = []
 
     def summarize_document(
-        library: Any, model: Any, doc: Any, *, template: str, progress: Any, cancel: Any
+        library: Any, model: Any, doc: Any, *, template: str, length: str, progress: Any, cancel: Any
     ) -> Summary:
-        calls.append(("summarize", (doc.title, template)))
-        return Summary([Bullet("Rent is 8,000 pounds a month.", [2])])
+        calls.append(("summarize", (doc.title, template, length)))
+        bullet = Bullet(
+            "Payment: Rent is 8,000 pounds a month.", [2], "Payment", "Rent is 8,000 pounds a month."
+        )
+        return Summary(doc.title, template, [bullet], path=doc.path, length=length)
 
     def extract_facts(library: Any, model: Any, docs: Any, schema: str, *, progress: Any, cancel: Any) -> Any:
         calls.append(("extract", ([d.title for d in docs], schema)))
@@ -128,17 +120,22 @@ def test_summarize_and_extract_call_the_engine(
 ) -> None:
     summary = tools.call("summarize_document", {"document": "lease.pdf", "template": "contract"})
     assert summary.ok
-    assert summary.value == {
-        "document": "lease",
-        "path": str(tmp_path / "docs" / "lease.pdf"),
-        "template": "contract",
-        "summary": [{"text": "Rent is 8,000 pounds a month.", "pages": [2]}],
-    }
+    assert summary.value["document"] == "lease" and summary.value["template"] == "contract"
+    assert summary.value["path"] == str(tmp_path / "docs" / "lease.pdf") and summary.value["length"] == "page"
+    assert summary.value["summary"] == [
+        {
+            "text": "Payment: Rent is 8,000 pounds a month.",
+            "pages": [2],
+            "heading": "Payment",
+            "quote": "Rent is 8,000 pounds a month.",
+            "rewritten": False,
+        }
+    ]
     facts = tools.call("extract_facts", {"documents": ["lease", "clinic letter"], "schema": "medical"})
     assert facts.ok and facts.value["extraction"]["rows"][1] == {"document": "clinic-letter"}
     assert facts.value["table"] == "| table |"
     assert stub_engine == [
-        ("summarize", ("lease", "contract")),
+        ("summarize", ("lease", "contract", "page")),
         ("extract", (["lease", "clinic-letter"], "medical")),
     ]
     wrong = tools.call("summarize_document", {"document": "lease", "template": "poem"})
