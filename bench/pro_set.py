@@ -31,7 +31,7 @@ import tarfile
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,8 +215,10 @@ class FetchError(Exception):
 # --- fetching -------------------------------------------------------------------------------
 
 
-def fetch(cache: Path) -> dict[str, Path]:
-    """Every document, downloaded and extracted once under ``cache``: key -> file path.
+def fetch(cache: Path, documents: Sequence[Document] | None = None) -> dict[str, Path]:
+    """Every document (of ``documents``, else the set's), downloaded and extracted once under ``cache``.
+
+    Returns key -> file path.
 
     A file already in ``cache/documents`` with the right SHA-256 is used as it is; any
     other is fetched again. Raises ``FetchError`` naming each document that could not be
@@ -226,7 +228,8 @@ def fetch(cache: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     problems: list[str] = []
-    for doc in DOCUMENTS:
+    wanted = DOCUMENTS if documents is None else list(documents)
+    for doc in wanted:
         target = folder / doc.filename
         if not (target.exists() and _sha256(target.read_bytes()) == doc.sha256):
             try:
@@ -250,9 +253,7 @@ def fetch(cache: Path) -> dict[str, Path]:
             target.write_bytes(data)
         paths[doc.key] = target
     if problems:
-        raise FetchError(
-            f"{len(problems)} of {len(DOCUMENTS)} documents could not be fetched:", problems, paths
-        )
+        raise FetchError(f"{len(problems)} of {len(wanted)} documents could not be fetched:", problems, paths)
     return paths
 
 

@@ -36,6 +36,10 @@ REPEATED_SHARE = 0.3  # a line on this share of pages (and at least 3) is a runn
 MAX_HEADING_WORDS = 12
 MAX_NUMBERED_HEADING_WORDS = 7
 MAX_TITLE_WORDS = 6
+SYMBOL_WORDS = 0.25  # more words without a letter than this: a table row, not a sentence
+MAX_TITLE_SENTENCE_WORDS = 14
+MIN_CITATIONS = 5
+CITATIONS_PER_LINE = 0.15
 PAGES_PER_PART = 4  # the size of a part of a document that has no headings
 
 _NUMBERED_HEADING = re.compile(
@@ -49,6 +53,13 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 _DIGITS = re.compile(r"\d+")
 _FIGURE = re.compile(r"\d")
 _OBLIGATION = frozenset(["shall", "must", "will", "may", "required", "entitled", "liable", "agrees"])
+_BULLET = re.compile(r"(?:^|\s)[•▪●◦■□❏✓➢►](?=\s)")
+_CITATION = re.compile(
+    r"\bet al\b|\bdoi\b|https?://|\bPMID\b|\b(?:19|20)\d\d;\s?\d+|\b[A-Z][a-z]+ [A-Z]{1,3}, [A-Z][a-z]+ [A-Z]{1,3}\b"
+)
+# a reference number set as a superscript after a full stop (".2,3 Those patients"): the
+# sentence ends at the stop, and the number is no part of either sentence
+_CITED = re.compile(r"(?<=[a-z)\]])\.\d{1,3}(?:[,–-]\d{1,3})*(?=\s+[A-Z])")
 _SMALL_WORDS = frozenset(["and", "or", "of", "the", "to", "in", "for", "on", "a", "an", "by", "with"])
 _DEFINITION = re.compile(r"\bmeans\b|[\"“][A-Z][^\"”]{1,40}[\"”]")
 
@@ -95,8 +106,10 @@ def outline(pages: Sequence[Page]) -> Outline:
     sections: list[Section] = []
     found: list[tuple[str, int, int]] = []  # (sentence, page, section)
     for page in pages:
+        if is_reference_list(page.text):
+            continue
         paragraph: list[str] = []
-        for raw in [*page.text.splitlines(), ""]:
+        for raw in [*_BULLET.sub("\n\n", page.text).splitlines(), ""]:
             line = " ".join(raw.split())
             if not line or _line_key(line) in repeated:
                 found += _sentences(" ".join(paragraph), page.number, len(sections) - 1)
@@ -109,8 +122,6 @@ def outline(pages: Sequence[Page]) -> Outline:
                 sections.append(Section(line.lstrip("# ").strip(), page.number, page.number))
                 continue
             paragraph.append(line)
-        if sections:
-            sections[-1] = Section(sections[-1].title, sections[-1].first_page, page.number)
     before_first = sum(1 for _, _, section in found if section < 0)
     if len(sections) < 2 or before_first > len(found) / 2:
         sections, found = _by_pages(pages, [(text, number) for text, number, _ in found])
@@ -118,6 +129,10 @@ def outline(pages: Sequence[Page]) -> Outline:
         first_heading = sections[0].first_page
         sections.insert(0, Section("Opening", pages[0].number, first_heading))
         found = [(text, number, section + 1) for text, number, section in found]
+    last = {section: number for _, number, section in found}  # pages arrive in order
+    sections = [
+        Section(s.title, s.first_page, max(s.first_page, last.get(i, 0))) for i, s in enumerate(sections)
+    ]
     statements = _scored(
         [
             Statement(text, number, section, order, frozenset(stems(text)))
@@ -156,6 +171,18 @@ def _repeated_lines(pages: Sequence[Page]) -> set[str]:
     return {line for line, count in counts.items() if count >= floor}
 
 
+def is_reference_list(text: str) -> bool:
+    """A page of citations (a paper's or a guideline's references): never summary material.
+
+    Its entries read as sentences ("Long-term outcome of 444 patients with distant
+    metastases."), so they are told apart by what surrounds them: author lists, "et al",
+    journal years and links.
+    """
+    marks = len(_CITATION.findall(text))
+    lines = max(1, sum(1 for line in text.splitlines() if line.strip()))
+    return marks >= MIN_CITATIONS and marks >= lines * CITATIONS_PER_LINE
+
+
 def _is_heading(line: str, opens_paragraph: bool = True) -> bool:
     """A short line that names a part: numbered, "Article 4", Markdown, in capitals, or in title case.
 
@@ -176,14 +203,15 @@ def _is_heading(line: str, opens_paragraph: bool = True) -> bool:
         return False
     named = [w for w in _LEADING_NUMBER.sub("", line, count=1).split() if w[:1].isalpha()]
     titled = bool(named) and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in named)
-    if _NUMBERED_HEADING.match(line):
-        return titled and len(named) <= MAX_NUMBERED_HEADING_WORDS
+    if _NUMBERED_HEADING.match(line):  # "193. Benbassat CA, Mechlis-Frish S, Hirsch D." is a reference
+        return titled and len(named) <= MAX_NUMBERED_HEADING_WORDS and line.count(",") < 2
     return opens_paragraph and titled and named[0][0].isupper() and len(words) <= MAX_TITLE_WORDS
 
 
 def _sentences(paragraph: str, page: int, section: int) -> list[tuple[str, int, int]]:
     """The complete sentences of one paragraph of one page."""
     out = []
+    paragraph = _CITED.sub(".", paragraph)
     for start, end in sentence_spans(paragraph):
         text = paragraph[start:end].strip()
         if is_complete_sentence(text):
@@ -196,10 +224,18 @@ def is_complete_sentence(text: str) -> bool:
     words = text.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return False
-    if not _SENTENCE_START.match(_LEADING_NUMBER.sub("", text, count=1)) or not _SENTENCE_END.search(text):
+    body = _LEADING_NUMBER.sub("", text, count=1)
+    if not _SENTENCE_START.match(body) or not _SENTENCE_END.search(text):
         return False
     letters = sum(c.isalpha() for c in text)
-    return letters >= 0.6 * len(text.replace(" ", ""))
+    if letters < 0.6 * len(text.replace(" ", "")):
+        return False
+    if sum(1 for w in words if not any(c.isalpha() for c in w)) > SYMBOL_WORDS * len(words):
+        return False  # a table row read as text: "$ × 28% (.28) $ $ 5,889.25 $"
+    named = [w for w in body.split() if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
+    # every word capitalised, as in "Protecting Users' Legal Rights From Anti-Circumvention Law.",
+    # is a title; a sentence full of names still has a verb or two in lower case
+    return len(words) > MAX_TITLE_SENTENCE_WORDS or not all(w[0].isupper() for w in named)
 
 
 def _scored(statements: list[Statement]) -> list[Statement]:

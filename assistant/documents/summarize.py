@@ -27,12 +27,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.answering.grounding import key_support, numbers_present, stems, supported
+from assistant.answering.grounding import key_support, numbers_present, supported
 from assistant.documents.outline import Outline, Statement, is_complete_sentence, outline
 from assistant.documents.prompts import TEMPLATES, TemplateField, memo_messages
 from assistant.documents.tables import ResultTable, summary_table
@@ -56,8 +57,10 @@ WRITE_BUDGET_S = 150.0  # past this, the sentences not yet rewritten are shown a
 SEARCH_HITS = 3  # passages the library's search finds for a heading
 REWRITE_SUPPORT = 0.85  # of a rewrite's key terms found in its source: it may rephrase, not add
 MIN_KEPT_SHARE = 1 / 3  # of the source's key terms a rewrite keeps
+MIN_KEYWORDS = 2  # distinct keywords of a heading a sentence must hold to be placed under it
 DUPLICATE_JACCARD = 0.6  # two sentences sharing this share of their word stems say the same thing
 NOT_STATED = "not stated in the document"
+_WORD = re.compile(r"[a-z]+")
 _KEPT_WORDS = frozenset(["not", "no", "never", "nor", "neither", "unless", "except", "only", "without"])
 
 
@@ -278,27 +281,31 @@ def _balanced_runs(items: list[int], sizes: list[int], count: int) -> list[list[
 def _pick_fields(
     library: Library, doc: DocumentRecord, shape: Outline, fields: Sequence[TemplateField], length: str
 ) -> list[Pick]:
-    """Per heading, the best sentences that hold its keywords and no other heading's more."""
-    keyed = [(spec, stems(" ".join(spec.keywords))) for spec in fields if spec.keywords]
+    """Per heading, the best sentences that hold two of its keywords and no other heading's more.
+
+    Two, because one word says little about what a sentence is about: "terms" in "under the
+    terms of the License" is not a contract's term, nor "party" in "each party shall act in
+    good faith" its parties. Keywords are matched as whole words, with their variants listed
+    in the template, for the same reason. A heading with no such sentence says "not stated",
+    which for a licence without a governing-law clause is the truth.
+    """
+    keyed = [(spec, set(spec.keywords)) for spec in fields if spec.keywords]
     top = max((s.score for s in shape.statements), default=1.0) or 1.0
     found = {spec.key: _searched(library, doc, spec) for spec, _ in keyed}
-    ranked: dict[str, list[tuple[float, int, Statement]]] = {spec.key: [] for spec in fields}
+    ranked: dict[str, list[tuple[float, Statement]]] = {spec.key: [] for spec in fields}
     for statement in shape.statements:
-        matches = [(len(statement.terms & words), spec.key) for spec, words in keyed]
+        words = set(_WORD.findall(statement.text.lower()))
+        matches = [(len(words & keywords), spec.key) for spec, keywords in keyed]
         best, key = max(matches, key=lambda m: m[0], default=(0, ""))
-        if best:
+        if best >= MIN_KEYWORDS:
             searched = any(statement.text in hit for hit in found[key])
-            ranked[key].append((best + searched + 0.5 * statement.score / top, best, statement))
+            ranked[key].append((best + searched + 0.5 * statement.score / top, statement))
     chosen: list[Statement] = []
     picks: list[Pick] = []
     for spec in fields:
-        if not spec.keywords:
-            continue
-        mine = sorted(ranked[spec.key], key=lambda r: -r[0])
-        # The best sentence may hold one keyword ("The agreement terminates on 31 May."); a
-        # second needs two, or "Each party shall act in good faith" would sit under Parties.
-        candidates = [s for n, (_, hits, s) in enumerate(mine) if n == 0 or hits >= 2]
-        picks += _take(candidates, PER_HEADING[length], chosen, spec.label)
+        if spec.keywords:
+            mine = [s for _, s in sorted(ranked[spec.key], key=lambda r: -r[0])]
+            picks += _take(mine, PER_HEADING[length], chosen, spec.label)
     rest = next((spec for spec in fields if not spec.keywords), None)
     if rest is not None:
         room = max(PER_HEADING[length], LENGTHS[length] - len(chosen))

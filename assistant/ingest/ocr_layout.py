@@ -45,72 +45,100 @@ _COLUMN_FILL = 0.55
 _PARAGRAPH_GAP = 1.2
 
 
-def boxes_to_text(boxes: list[TextBox]) -> str:
-    """Join recognised boxes into text in reading order, blank lines between paragraphs."""
+def boxes_to_text(boxes: list[TextBox], gutters: list[float] | None = None) -> str:
+    """Join text boxes into text in reading order, blank lines between paragraphs.
+
+    ``gutters`` are found from the boxes unless the caller already knows them.
+    """
     boxes = [box for box in boxes if box.text.strip()]
     if not boxes:
         return ""
-    gutter = find_gutter(boxes)
-    if gutter is None:
+    gutters = find_gutters(boxes) if gutters is None else gutters
+    if not gutters:
         return _column_text(boxes)
     parts: list[str] = []
     band: list[TextBox] = []
     for box in sorted(boxes, key=lambda b: b.y0):
-        if box.x0 < gutter < box.x1:
-            parts.extend(_band_text(band, gutter))
+        if any(box.x0 < gutter < box.x1 for gutter in gutters):
+            parts.extend(_band_text(band, gutters))
             band = []
             parts.append(box.text.strip())
         else:
             band.append(box)
-    parts.extend(_band_text(band, gutter))
+    parts.extend(_band_text(band, gutters))
     return "\n\n".join(part for part in parts if part)
 
 
 def find_gutter(boxes: list[TextBox]) -> float | None:
-    """The x of a clear gap between two columns of text, or None for a single column."""
-    left_edge = min(box.x0 for box in boxes)
-    right_edge = max(box.x1 for box in boxes)
+    """The x of the first clear gap between columns of text, or None for a single column."""
+    gutters = find_gutters(boxes)
+    return gutters[0] if gutters else None
+
+
+def find_gutters(boxes: list[TextBox]) -> list[float]:
+    """The x of each clear gap between columns (two for a three-column page), left to right.
+
+    A gutter is a vertical band that no column-width box crosses, between two columns that
+    each hold ``MIN_LINES_PER_COLUMN`` lines and whose lines fill most of their width; the
+    page is split at the widest such gap and each side is searched again, so three or four
+    columns are found as well as two.
+    """
+    left_edge = min((box.x0 for box in boxes), default=0.0)
+    right_edge = max((box.x1 for box in boxes), default=0.0)
     extent = right_edge - left_edge
     if extent <= 0:
-        return None
+        return []
     narrow = [box for box in boxes if box.width < 0.55 * extent]
     if len(narrow) < 2 * MIN_LINES_PER_COLUMN or len(narrow) < 0.6 * len(boxes):
-        return None
+        return []
+    return _split(narrow, left_edge, right_edge, _MIN_GUTTER_SHARE * extent)
+
+
+def _split(boxes: list[TextBox], left_edge: float, right_edge: float, min_gap: float) -> list[float]:
+    extent = right_edge - left_edge
     cells = int(extent) + 1
     covered = [False] * cells
-    for box in narrow:
-        for x in range(int(box.x0 - left_edge), min(int(box.x1 - left_edge) + 1, cells)):
+    for box in boxes:
+        for x in range(max(int(box.x0 - left_edge), 0), min(int(box.x1 - left_edge) + 1, cells)):
             covered[x] = True
+    runs: list[tuple[int, int]] = []  # (length, start) of each uncovered run in the search band
     lo, hi = int(_GUTTER_SEARCH[0] * extent), int(_GUTTER_SEARCH[1] * extent)
-    best_start, best_len, run_start = -1, 0, -1
-    for x in range(lo, hi + 1):
-        if not covered[x]:
-            if run_start < 0:
-                run_start = x
-            if x - run_start + 1 > best_len:
-                best_start, best_len = run_start, x - run_start + 1
-        else:
+    run_start = -1
+    for x in range(lo, hi + 2):
+        if x <= hi and x < cells and not covered[x]:
+            run_start = x if run_start < 0 else run_start
+        elif run_start >= 0:
+            runs.append((x - run_start, run_start))
             run_start = -1
-    if best_len < max(_MIN_GUTTER_SHARE * extent, 4):
-        return None
-    gutter = left_edge + best_start + best_len / 2
-    left = [box for box in narrow if box.x1 <= gutter]
-    right = [box for box in narrow if box.x0 >= gutter]
-    if len(left) < MIN_LINES_PER_COLUMN or len(right) < MIN_LINES_PER_COLUMN:
-        return None
-    left_width = gutter - left_edge
-    right_width = right_edge - gutter
-    if statistics.median(b.width for b in left) < _COLUMN_FILL * left_width:
-        return None
-    if statistics.median(b.width for b in right) < _COLUMN_FILL * right_width:
-        return None
-    return gutter
+    for length, start in sorted(runs, reverse=True):
+        if length < max(min_gap, 4):
+            break
+        gutter = left_edge + start + length / 2
+        left = [box for box in boxes if box.x1 <= gutter]
+        right = [box for box in boxes if box.x0 >= gutter]
+        if not (_is_column(left, gutter - left_edge) and _is_column(right, right_edge - gutter)):
+            continue
+        inner_left = _split(left, left_edge, max(b.x1 for b in left), min_gap)
+        inner_right = _split(right, min(b.x0 for b in right), right_edge, min_gap)
+        return [*inner_left, gutter, *inner_right]
+    return []
 
 
-def _band_text(band: list[TextBox], gutter: float) -> list[str]:
-    left = [box for box in band if box.x1 <= gutter]
-    right = [box for box in band if box.x1 > gutter]
-    return [text for text in (_column_text(left), _column_text(right)) if text]
+def _is_column(boxes: list[TextBox], width: float) -> bool:
+    """Enough lines, most of them filling the width (else a label/value form's gap, not a gutter)."""
+    if len(boxes) < MIN_LINES_PER_COLUMN or width <= 0:
+        return False
+    if statistics.median(b.width for b in boxes) >= _COLUMN_FILL * width:
+        return True
+    # a side holding several columns of its own: its widest lines fill a column of it
+    return bool(_split(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), 4))
+
+
+def _band_text(band: list[TextBox], gutters: list[float]) -> list[str]:
+    columns: list[list[TextBox]] = [[] for _ in range(len(gutters) + 1)]
+    for box in band:
+        columns[sum(1 for gutter in gutters if box.x1 > gutter)].append(box)
+    return [text for text in map(_column_text, columns) if text]
 
 
 def _column_text(boxes: list[TextBox]) -> str:

@@ -15,6 +15,7 @@ optional ``cryptography`` package for AES, which Quire does not ship).
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 from pathlib import Path
@@ -26,6 +27,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from assistant.ingest.normalize import pick_title
+from assistant.ingest.ocr_layout import TextBox, boxes_to_text, find_gutters
 from assistant.ingest.types import ExtractedDocument, IngestError, Page
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 NEEDS_PASSWORD = "PDF is encrypted and needs a password"
 _INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
 _MAX_FORM_DEPTH = 5
+_GUTTER_PROBE = 1.5  # points either side of a gutter that must hold no character for a line to be cut there
 
 
 def load_pdf(path: Path, data: bytes) -> ExtractedDocument:
@@ -59,17 +62,19 @@ def load_pdf(path: Path, data: bytes) -> ExtractedDocument:
     pages: list[Page] = []
     needs_ocr: list[int] = []
     warnings: list[str] = []
+    columns = _ColumnReader(path, data)
     for number in range(1, page_count + 1):
         text = ""
         page: Any = None
         try:
             page = reader.pages[number - 1]
-            text = page.extract_text() or ""
+            text = columns.text(number) or page.extract_text() or ""
         except Exception as exc:
             warnings.append(f"page {number}: text could not be extracted ({_describe(exc)})")
         if not text.strip() and page is not None and _pypdf_page_has_images(page):
             needs_ocr.append(number)
         pages.append(Page(number=number, text=text))
+    columns.close()
     return ExtractedDocument(
         path=path,
         title=pick_title(_pypdf_title(reader), path),
@@ -78,6 +83,83 @@ def load_pdf(path: Path, data: bytes) -> ExtractedDocument:
         needs_ocr=needs_ocr,
         warnings=warnings,
     )
+
+
+class _ColumnReader:
+    """Pages laid out in columns, read column by column from pdfium's text boxes.
+
+    pypdf's plain extraction reads a line across the whole page, so on a two- or
+    three-column page (tax instructions, guidelines, journal articles) each "sentence"
+    splices two or three columns together: a quote nobody can read, and retrieval and the
+    sentence checks see the same broken text. pdfium gives the text layer as boxes, one per
+    run of characters on a line; ``ocr_layout`` finds the gutters between them, as it does
+    for OCR lines, and orders the page column by column. A page with no gutter keeps
+    pypdf's text, so single-column documents read exactly as before.
+    """
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self._pdf: Any = None
+        try:
+            self._pdf = pdfium.PdfDocument(data, password="")
+        except pdfium.PdfiumError as exc:  # pypdf reads it; columns are a refinement
+            log.info("pdfium cannot open %s for column order (%s); reading it line by line", path, exc)
+
+    def text(self, number: int) -> str | None:
+        """The page's text in column order, or None when it is not in columns (or pdfium fails)."""
+        if self._pdf is None:
+            return None
+        try:
+            page = self._pdf[number - 1]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    return _columns_text(textpage, page.get_height())
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+        except pdfium.PdfiumError as exc:
+            log.info("pdfium cannot read page %d for column order: %s", number, exc)
+            return None
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+
+def _columns_text(textpage: Any, height: float) -> str | None:
+    boxes = []
+    for index in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(index)
+        boxes.append(
+            TextBox(
+                left,
+                height - top,
+                right,
+                height - bottom,
+                textpage.get_text_bounded(left, bottom, right, top),
+            )
+        )
+    boxes = [box for box in boxes if box.text.strip()]
+    gutters = find_gutters(boxes)
+    if not gutters:
+        return None
+    split: list[TextBox] = []
+    for box in boxes:  # pdfium joins two columns' lines when their gap is narrow: cut them at the gutter
+        cuts = [g for g in gutters if box.x0 < g < box.x1 and _blank_at(textpage, box, height, g)]
+        edges = [box.x0, *cuts, box.x1]
+        for x0, x1 in itertools.pairwise(edges):
+            text = (
+                box.text if not cuts else textpage.get_text_bounded(x0, height - box.y1, x1, height - box.y0)
+            )
+            split.append(TextBox(x0, box.y0, x1, box.y1, text))
+    return boxes_to_text(split, gutters)
+
+
+def _blank_at(textpage: Any, box: TextBox, height: float, x: float) -> bool:
+    return not textpage.get_text_bounded(
+        x - _GUTTER_PROBE, height - box.y1, x + _GUTTER_PROBE, height - box.y0
+    ).strip()
 
 
 def _describe(exc: BaseException) -> str:

@@ -9,6 +9,7 @@ scanner produces.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -23,21 +24,30 @@ def _pdf_string(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def _content_stream(text: str) -> bytes:
-    parts = [b"BT", f"/F1 {_FONT_SIZE} Tf {_LEADING} TL 72 {_PAGE_HEIGHT - 72} Td".encode()]
-    for index, line in enumerate(text.split("\n")):
-        if index:
-            parts.append(b"T*")
-        parts.append(_pdf_string(line) + b" Tj")
-    parts.append(b"ET")
-    return b"\n".join(parts)
+def _content_stream(text: str | tuple[str, ...]) -> bytes:
+    """One text block, or (for a tuple) one block per column side by side, as journals and forms set them."""
+    columns = (text,) if isinstance(text, str) else text
+    width = (_PAGE_WIDTH - 144) / len(columns)
+    blocks = []
+    for number, column in enumerate(columns):
+        parts = [
+            b"BT",
+            f"/F1 {_FONT_SIZE} Tf {_LEADING} TL {72 + number * width:.0f} {_PAGE_HEIGHT - 72} Td".encode(),
+        ]
+        for index, line in enumerate(column.split("\n")):
+            if index:
+                parts.append(b"T*")
+            parts.append(_pdf_string(line) + b" Tj")
+        parts.append(b"ET")
+        blocks.append(b"\n".join(parts))
+    return b"\n".join(blocks)
 
 
-def write_text_pdf(path: Path, pages: list[str], *, title: str | None = None) -> Path:
+def write_text_pdf(path: Path, pages: Sequence[str | tuple[str, ...]], *, title: str | None = None) -> Path:
     """Write a PDF with one text page per string (``\\n`` starts a new line); return ``path``.
 
-    An empty string makes a page without any text. ``title`` goes in the document
-    information dictionary.
+    A tuple of strings is a page set in that many columns. An empty string makes a page
+    without any text. ``title`` goes in the document information dictionary.
     """
     first_page = 4
     objects: list[bytes] = [

@@ -101,3 +101,32 @@ def test_headers_and_footers_removed_page_numbers_kept(tmp_path: Path) -> None:
     doc = load_document(write_text_pdf(tmp_path / "r.pdf", pages), max_file_bytes=LIMIT)
     assert [p.number for p in doc.pages] == [1, 2, 3, 4]
     assert [p.text for p in doc.pages] == bodies
+
+
+_LEFT = (
+    "The Tenant pays the rent on the\nfirst day of each month, by bank\ntransfer to the account the\n"
+    "Landlord names in writing.\nLate rent carries interest at\nfour percent a year."
+)
+_MIDDLE = (
+    "The Landlord insures the building\nagainst fire and flood, and the\nTenant repays the premium\n"
+    "within thirty days of a demand\nthat shows how it was worked\nout for the premises."
+)
+_RIGHT = (
+    "Either party may end this lease\non sixty days written notice,\nbut not before the first\n"
+    "anniversary of the start date\nset out in the schedule to\nthis lease agreement."
+)
+
+
+@pytest.mark.parametrize("columns", [(_LEFT, _RIGHT), (_LEFT, _MIDDLE, _RIGHT)], ids=["two", "three"])
+def test_columns_are_read_one_after_the_other(tmp_path: Path, columns: tuple[str, ...]) -> None:
+    path = write_text_pdf(tmp_path / "columns.pdf", ["Lease terms\n", columns])
+    text = " ".join(load_document(path, max_file_bytes=LIMIT).pages[1].text.split())
+    expected = [" ".join(column.split()) for column in columns]
+    assert all(part in text for part in expected)  # each column's sentences whole, not spliced
+    assert [text.index(part) for part in expected] == sorted(text.index(part) for part in expected)
+
+
+def test_single_column_page_reads_as_before(tmp_path: Path) -> None:
+    path = write_text_pdf(tmp_path / "plain.pdf", [_LEFT])
+    text = load_document(path, max_file_bytes=LIMIT).pages[0].text
+    assert " ".join(text.split()) == " ".join(_LEFT.split())
