@@ -40,20 +40,8 @@ from assistant.llm.process import WorkerChatModel
 from assistant.llm.registry import resolve_model
 from assistant.testing.fake_embedder import HashEmbedder
 from bench import pro_set
-from bench.pro_set import Document, FetchError
+from bench.pro_set import SUMMARY_DOCUMENTS, FetchError
 
-SUMMARY_DOCUMENTS = [
-    Document(
-        "nccn-thyroid",
-        "medical",
-        "NCCN Clinical Practice Guidelines in Oncology: Thyroid Carcinoma, version 2.2020",
-        "pip:pypdf==7.1.0",
-        "resources/issue-604.pdf",
-        "nccn-thyroid-carcinoma-2020.pdf",
-        "4e06e1d09e4ea95a26227a5c13ddde11ab86f4d979a4ec3c70c416b2ac0c4271",
-        137,
-    ),
-]
 # (document key, template); the pro set's documents are fetched with its own pins
 CASES = [("nccn-thyroid", "general"), ("i1040nr", "general"), ("gpl3", "contract")]
 CACHE = Path.home() / ".cache" / "quire-bench" / "pro"

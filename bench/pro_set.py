@@ -180,6 +180,19 @@ DOCUMENTS: list[Document] = [
 ]
 
 BY_KEY: dict[str, Document] = {d.key: d for d in DOCUMENTS}
+# Documents only the summary benchmark reads (no questions are asked about them).
+SUMMARY_DOCUMENTS: list[Document] = [
+    Document(
+        "nccn-thyroid",
+        "medical",
+        "NCCN Clinical Practice Guidelines in Oncology: Thyroid Carcinoma, version 2.2020",
+        "pip:pypdf==7.1.0",
+        "resources/issue-604.pdf",
+        "nccn-thyroid-carcinoma-2020.pdf",
+        "4e06e1d09e4ea95a26227a5c13ddde11ab86f4d979a4ec3c70c416b2ac0c4271",
+        137,
+    ),
+]
 
 
 @dataclass(frozen=True)
