@@ -52,6 +52,22 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     extract.add_argument("--model", help="chat model name (see `quire models`)")
     extract.add_argument("--json", action="store_true")
 
+    compare = commands.add_parser(
+        "compare",
+        help="two documents' provisions side by side, cited, with a clause redline for two versions",
+    )
+    compare.add_argument("a", metavar="DOC_A", help="document path, id or title")
+    compare.add_argument("b", metavar="DOC_B", help="document path, id or title")
+    compare.add_argument(
+        "--template",
+        default="contract",
+        help="contract, medical, or a JSON file of fields (default: contract)",
+    )
+    compare.add_argument("--csv", type=Path, metavar="OUT", help="also write the table as CSV")
+    compare.add_argument("--markdown", type=Path, metavar="OUT", help="also write the table as Markdown")
+    compare.add_argument("--model", help="chat model name (see `quire models`)")
+    compare.add_argument("--json", action="store_true")
+
     dates = commands.add_parser(
         "dates",
         help="every dated event and deadline in documents, with its page",
@@ -145,6 +161,43 @@ def cmd_extract(args: argparse.Namespace, session: Session) -> int:
     else:
         sys.stdout.write(table.to_markdown())
     return ExitCode.PARTIAL if any(row.error for row in table.rows) else ExitCode.OK
+
+
+def cmd_compare(args: argparse.Namespace, session: Session) -> int:
+    from assistant.cli.terminal import interruptible
+    from assistant.documents.compare import CompareError, write_outputs
+    from assistant.documents.extract import SchemaError, load_schema
+    from assistant.jobs import Cancelled
+
+    docs = []
+    for reference in (args.a, args.b):
+        doc = session.find_document(reference)
+        if doc is None:
+            raise UsageError(f"not in the library: {reference} (see `quire docs`)")
+        docs.append(doc)
+    try:
+        schema = load_schema(args.template)
+        with interruptible("Comparing", "cells", show_bar=show_bar(args)) as (progress, cancel):
+            comparison = session.compare(
+                docs[0], docs[1], schema, model_name=args.model, progress=progress, cancel=cancel
+            )
+    except (CompareError, SchemaError) as exc:
+        raise UsageError(str(exc)) from exc
+    except Cancelled:
+        sys.stderr.write("Stopped before the end; nothing was compared.\n")
+        return ExitCode.INTERRUPTED
+    write_outputs(comparison, args.csv, args.markdown)
+    if args.json:
+        _emit(comparison.to_json())
+        return ExitCode.OK
+    table = comparison.table()
+    print(table.title)
+    sys.stdout.write(table.to_markdown())
+    if comparison.redline is None:
+        print(
+            f"(no redline: the two share {comparison.shared_share:.0%} of their clauses, not versions of one text)"
+        )
+    return ExitCode.OK
 
 
 def cmd_dates(args: argparse.Namespace, session: Session) -> int:

@@ -87,6 +87,7 @@ COMMANDS: dict[str, Command] = {
     "audit": answer.cmd_audit,
     "summarize": documents.cmd_summarize,
     "extract": documents.cmd_extract,
+    "compare": documents.cmd_compare,
     "dates": documents.cmd_dates,
 }
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.grounding import stems
@@ -100,8 +100,13 @@ class Outline:
         return [s for s in self.statements if s.section == index]
 
 
-def outline(pages: Sequence[Page]) -> Outline:
-    """The document's sections and scored statements, from its stored page text."""
+def outline(pages: Sequence[Page], accept: Callable[[str], bool] | None = None) -> Outline:
+    """The document's sections and scored statements, from its stored page text.
+
+    ``accept`` decides which sentences are kept (complete statements, by default; a
+    comparison keeps every clause, however short).
+    """
+    accept = accept or is_complete_sentence
     repeated = _repeated_lines(pages)
     sections: list[Section] = []
     found: list[tuple[str, int, int]] = []  # (sentence, page, section)
@@ -112,12 +117,12 @@ def outline(pages: Sequence[Page]) -> Outline:
         for raw in [*_BULLET.sub("\n\n", page.text).splitlines(), ""]:
             line = " ".join(raw.split())
             if not line or _line_key(line) in repeated:
-                found += _sentences(" ".join(paragraph), page.number, len(sections) - 1)
+                found += _sentences(" ".join(paragraph), page.number, len(sections) - 1, accept)
                 paragraph = []
                 continue
             opens = not paragraph or bool(_SENTENCE_END.search(paragraph[-1]))
             if _is_heading(line, opens):
-                found += _sentences(" ".join(paragraph), page.number, len(sections) - 1)
+                found += _sentences(" ".join(paragraph), page.number, len(sections) - 1, accept)
                 paragraph = []
                 sections.append(Section(line.lstrip("# ").strip(), page.number, page.number))
                 continue
@@ -208,13 +213,15 @@ def _is_heading(line: str, opens_paragraph: bool = True) -> bool:
     return opens_paragraph and titled and named[0][0].isupper() and len(words) <= MAX_TITLE_WORDS
 
 
-def _sentences(paragraph: str, page: int, section: int) -> list[tuple[str, int, int]]:
-    """The complete sentences of one paragraph of one page."""
+def _sentences(
+    paragraph: str, page: int, section: int, accept: Callable[[str], bool]
+) -> list[tuple[str, int, int]]:
+    """The sentences of one paragraph of one page that ``accept`` keeps."""
     out = []
     paragraph = _CITED.sub(".", paragraph)
     for start, end in sentence_spans(paragraph):
         text = paragraph[start:end].strip()
-        if is_complete_sentence(text):
+        if accept(text):
             out.append((text, page, section))
     return out
 

@@ -30,6 +30,7 @@ from assistant.session.parts import Parts
 
 if TYPE_CHECKING:
     from assistant.answering.types import Answer, PreviewCallback, TokenCallback
+    from assistant.documents.compare import Comparison
     from assistant.documents.dates import DatesReport
     from assistant.documents.extract import Extraction, ExtractionSchema
     from assistant.documents.summarize import Summary
@@ -341,6 +342,29 @@ class Session:
             self.searchable_library(),
             self._task_model(model_name),
             docs,
+            schema,
+            progress=progress,
+            cancel=cancel,
+        )
+
+    def compare(
+        self,
+        a: DocumentRecord,
+        b: DocumentRecord,
+        schema: ExtractionSchema | str = "contract",
+        *,
+        model_name: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Comparison:
+        """Two documents' provisions side by side, cited, and a clause redline for two versions."""
+        from assistant.documents.compare import compare_documents
+
+        return compare_documents(
+            self.searchable_library(),
+            self._task_model(model_name),
+            a,
+            b,
             schema,
             progress=progress,
             cancel=cancel,

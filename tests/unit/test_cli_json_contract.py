@@ -102,6 +102,7 @@ COMMANDS: list[list[str]] = [
     ["ask", "What is the capital of Peru?", "--json"],
     ["summarize", "lease-a", "--template", "contract", "--json"],
     ["extract", "lease-a", "lease-b", "--schema", "contract", "--json"],
+    ["compare", "lease-a", "lease-b", "--json"],
     ["models", "--json"],
     ["audit", "--json"],
     ["audit", "--needs-review", "--json"],
