@@ -62,6 +62,14 @@ class DocumentTasks(QObject):
         self._run(ops.extract(doc_ids, schema), "Extracting")
         return dialog
 
+    def compare(self, doc_ids: list[str], schema: str, label: str) -> ResultsDialog | None:
+        """Compare two documents' provisions, cited, with a clause redline for two versions."""
+        if not self._free():
+            return None
+        dialog = self._track(self._dialog(f"Comparison of {label}"))
+        self._run(ops.compare(doc_ids, schema), "Comparing")
+        return dialog
+
     def dates(self, doc_ids: list[str], label: str) -> DatesDialog | None:
         """List the dates, deadlines and periods of documents (``label`` names them in the title)."""
         if not self._free():

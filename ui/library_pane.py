@@ -72,6 +72,7 @@ class LibraryPane(QWidget):
         summarize_requested(doc_id, template): summarise a document (general, contract, medical).
         extract_requested(doc_ids, schema): extract a schema's fields (a name or a JSON file) as a table.
         dates_requested(doc_ids): list the key dates and deadlines of documents.
+        compare_requested(doc_ids, schema): compare two documents' provisions (and redline two versions).
     """
 
     paths_added = Signal(object)
@@ -83,6 +84,7 @@ class LibraryPane(QWidget):
     summarize_requested = Signal(str, str)
     extract_requested = Signal(object, str)
     dates_requested = Signal(object)
+    compare_requested = Signal(object, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -273,6 +275,13 @@ class LibraryPane(QWidget):
         for schema, label in EXTRACTION_SCHEMAS:
             extract.addAction(label, partial(self.extract_requested.emit, ids, schema))
         extract.addAction("Fields from a schema file…", lambda: self._extract_with_schema_file(ids))
+        compare = menu.addMenu(
+            "Compare the two documents" if len(ids) == 2 else "Compare (select two documents)"
+        )
+        compare.setObjectName("compareMenu")
+        compare.setEnabled(len(ids) == 2)
+        for schema, label in EXTRACTION_SCHEMAS:
+            compare.addAction(label, partial(self.compare_requested.emit, ids, schema))
         dates = menu.addAction(f"Key dates and deadlines{many}", partial(self.dates_requested.emit, ids))
         dates.setObjectName("datesAction")
         dates.setToolTip("Every date, computed deadline and time limit, with its page (no model needed)")

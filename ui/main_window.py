@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         library.summarize_requested.connect(self.summarize)
         library.extract_requested.connect(self.extract)
         library.dates_requested.connect(self.list_dates)
+        library.compare_requested.connect(self.compare)
         self.conversations_pane.conversation_opened.connect(self._open_conversation)
         self.conversations_pane.new_requested.connect(self.new_conversation)
         self.tasks.source_requested.connect(self.viewer.show_source)
@@ -274,6 +275,10 @@ class MainWindow(QMainWindow):
 
     def extract(self, doc_ids: list[str], schema: str) -> ResultsDialog | None:
         return self.tasks.extract(doc_ids, schema)
+
+    def compare(self, doc_ids: list[str], schema: str) -> ResultsDialog | None:
+        names = [doc.title if (doc := self._document(i)) else "a document" for i in doc_ids]
+        return self.tasks.compare(doc_ids, schema, " and ".join(names))
 
     def list_dates(self, doc_ids: list[str]) -> DatesDialog | None:
         """The key dates and deadlines of documents, in a dialog to sort, filter and export."""

@@ -184,6 +184,20 @@ def summarize(doc_id: str, template: str, length: str = "page") -> Operation[Res
     return run
 
 
+def compare(doc_ids: Sequence[str], schema: str) -> Operation[ResultTable]:
+    """Two documents side by side (``CompareError`` says why two cannot be compared)."""
+    chosen = list(doc_ids)
+
+    def run(session: Session, job: JobContext) -> ResultTable:
+        docs = [doc for doc in map(session.find_document, chosen) if doc is not None]
+        if len(docs) != 2:
+            raise QuireError("Choose two documents that are in the library to compare them.")
+        progress = job.progress("fields")
+        return session.compare(docs[0], docs[1], schema, progress=progress, cancel=job.cancel).table()
+
+    return run
+
+
 def extract(doc_ids: Sequence[str], schema: str) -> Operation[ResultTable]:
     """Extract a schema's fields (a built-in name or a JSON file) from documents, as a table.
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from assistant.documents.extract import Cell, ExtractionSchema, extract_facts, load_schema
 from assistant.documents.outline import outline
 from assistant.documents.prompts import TEMPLATES
-from assistant.documents.tables import ResultTable, TableCell
+from assistant.documents.tables import ResultTable, comparison_table
 from assistant.errors import QuireError
 from assistant.index.library import Library
 from assistant.index.registry import DocumentRecord, Status
@@ -140,27 +140,7 @@ class Comparison:
 
     def table(self) -> ResultTable:
         """Provisions first, each cell cited; then the redline's changes, each with its pages."""
-        rows: list[list[TableCell]] = []
-        for p in self.provisions:
-            rows.append(
-                [
-                    TableCell(p.name),
-                    _cell(p.a, self.a),
-                    _cell(p.b, self.b),
-                    TableCell("differs" if p.differs else ""),
-                ]
-            )
-        for change in self.redline or []:
-            rows.append(
-                [
-                    TableCell(f"clause {change.kind.value}"),
-                    TableCell(change.a, _page(change.page_a), self.a.path, self.a.title),
-                    TableCell(change.b, _page(change.page_b), self.b.path, self.b.title),
-                    TableCell(change.marked() if change.kind is ChangeKind.CHANGED else ""),
-                ]
-            )
-        title = f"Comparison of {self.a.title} and {self.b.title} ({self.schema})"
-        return ResultTable(title, ["provision", self.a.title, self.b.title, "difference"], rows)
+        return comparison_table(self.to_json())
 
 
 def compare_documents(
@@ -282,16 +262,6 @@ def word_diff(a: str, b: str) -> tuple[tuple[str, str], ...]:
         if b1 > b0:
             out.append(("+", " ".join(new[b0:b1])))
     return tuple(out)
-
-
-def _cell(cell: Cell, doc: DocumentRecord) -> TableCell:
-    if not cell.found:
-        return TableCell("not stated")
-    return TableCell(cell.value, _page(cell.page), doc.path, doc.title)
-
-
-def _page(page: int | None) -> tuple[int, ...]:
-    return () if page is None else (page,)
 
 
 def write_outputs(comparison: Comparison, csv: Path | None, markdown: Path | None) -> None:

@@ -154,11 +154,43 @@ def answer_table(answer: Answer) -> ResultTable | None:
         return summary_table(value)
     if result.get("tool") == "extract_facts" and isinstance(value.get("extraction"), dict):
         return extraction_table(value["extraction"])
+    if result.get("tool") == "compare_documents" and isinstance(value.get("comparison"), dict):
+        return comparison_table(value["comparison"])
     if result.get("tool") == "list_dates" and isinstance(value.get("events"), list):
         table = dates_table(value, page_links=True)
         table.title = dates_title(value)
         return table
     return None
+
+
+def comparison_table(data: dict[str, Any]) -> ResultTable:
+    """The table of a comparison (``Comparison.to_json()``): provisions, then the redline's changes."""
+    a, b = dict(data.get("a", {})), dict(data.get("b", {}))
+    names = [str(a.get("document", "")), str(b.get("document", ""))]
+    paths = [str(a.get("path", "")), str(b.get("path", ""))]
+
+    def side(value: str, page: object, which: int) -> TableCell:
+        pages = _pages([page]) if page else ()
+        return TableCell(value, pages, paths[which], names[which]) if pages else TableCell(value)
+
+    rows: list[list[TableCell]] = []
+    for p in data.get("provisions", []):
+        cells = [dict(p.get("a", {})), dict(p.get("b", {}))]
+        row = [TableCell(str(p.get("field", "")))]
+        row += [side(str(c.get("value") or NOT_STATED), c.get("page"), i) for i, c in enumerate(cells)]
+        rows.append([*row, TableCell("differs" if p.get("differs") else "")])
+    for c in data.get("redline") or []:
+        kind = str(c.get("kind", ""))
+        rows.append(
+            [
+                TableCell(f"clause {kind}"),
+                side(str(c.get("a", "")), c.get("page_a"), 0),
+                side(str(c.get("b", "")), c.get("page_b"), 1),
+                TableCell(str(c.get("marked", "")) if kind == "changed" else ""),
+            ]
+        )
+    title = f"Comparison of {names[0]} and {names[1]} ({data.get('schema', '')})"
+    return ResultTable(title, ["provision", *names, "difference"], rows)
 
 
 def dates_title(data: dict[str, Any]) -> str:

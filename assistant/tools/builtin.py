@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.config import Settings
+from assistant.documents.compare import compare_documents
 from assistant.documents.dates import KINDS, find_dates
 from assistant.documents.extract import extract_facts
 from assistant.documents.summarize import summarize_document
@@ -181,6 +182,29 @@ def extract_fact_table(
     }
 
 
+def compare_two_documents(
+    ctx: ToolContext,
+    first: str,
+    second: str,
+    template: Literal["contract", "medical"] = "contract",
+) -> dict[str, Any]:
+    """Compare two documents side by side: their provisions, each cited, the differences marked, and a clause redline for two versions.
+
+    Args:
+        first: the first document's title or file name.
+        second: the second document's title or file name.
+        template: "medical" for patient records, else "contract".
+    """
+    a, b = resolve_document(ctx.library, first), resolve_document(ctx.library, second)
+    try:
+        comparison = compare_documents(
+            ctx.library, ctx.model, a, b, template, progress=ctx.progress, cancel=ctx.cancel
+        )
+    except QuireError as exc:  # CompareError names the documents and the reason
+        raise ToolError(str(exc)) from exc
+    return {"comparison": comparison.to_json(), "table": comparison.table().to_markdown()}
+
+
 def list_dates(ctx: ToolContext, document: str | None = None, kind: str | None = None) -> dict[str, Any]:
     """List the key dates, deadlines and time limits in the documents, each with its page and the rule a deadline comes from.
 
@@ -258,12 +282,15 @@ BUILTIN_TOOLS: dict[str, Callable[..., Any]] = {
     "summarize_document": summarize_one_document,
     "extract_facts": extract_fact_table,
     "list_dates": list_dates,
+    "compare_documents": compare_two_documents,
     "date_difference": date_difference,
     "calculate": calculate,
 }
 # Parameter descriptions above give no example values on purpose: the model copies examples.
 # Whose result is the reply itself: a 0.5B model retelling 20 cited bullets would only lose pages.
-DIRECT_TOOLS = frozenset({"list_documents", "summarize_document", "extract_facts", "list_dates"})
+DIRECT_TOOLS = frozenset(
+    {"list_documents", "summarize_document", "extract_facts", "list_dates", "compare_documents"}
+)
 
 
 def builtin_registry(context: ToolContext) -> ToolRegistry:

@@ -354,7 +354,7 @@ def render_direct(tool: str, value: Any) -> str:
             pages = ", ".join(str(p) for p in bullet.get("pages", []))
             lines.append(f"- {bullet['text']}" + (f" (p. {pages})" if pages else ""))
         return f"Summary of {value.get('document', '')}:\n" + "\n".join(lines)
-    if tool == "extract_facts" and isinstance(value, dict) and value.get("table"):
+    if tool in ("extract_facts", "compare_documents") and isinstance(value, dict) and value.get("table"):
         return str(value["table"])
     if tool == "list_dates" and isinstance(value, dict):
         return _dates_text(value)

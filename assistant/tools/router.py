@@ -68,6 +68,15 @@ COMMANDS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "compare_documents",
+        re.compile(
+            r"(?:compare|contrast|redline|diff)\b.{1,80}?\b(?:and|with|to|against|versus|vs\.?)\b"
+            r"|(?:compare|contrast|redline|diff) (?:the|these|those|both|my) (?:two|2|versions?)\b"
+            r"|(?:make|give|show|produce|prepare|draft)(?: me| us)? (?:a |the )?(?:comparison|redline) of\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "read_passage",
         re.compile(
             r"(?:read|show|quote|open|display|print|go to)\b.{0,30}?\bpage \d+\b|(?:the )?text of page \d+",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from assistant.documents.prompts import EXTRACT_SYSTEM
@@ -145,3 +146,47 @@ def test_summary_asked_in_the_chat_shows_a_table(qtbot: QtBot, lease_window: Mai
     chat.transcript.anchorClicked.emit(QUrl("quire-table:0"))
     dialogs = window.findChildren(ResultsDialog)
     assert dialogs and dialogs[-1].table is not None and dialogs[-1].csv_button.isEnabled()
+
+
+def _compare_menu(window: MainWindow, titles: list[str]) -> QMenu:
+    pane = window.library_pane
+    pane.tree.clearSelection()
+    items = [
+        pane.tree.topLevelItem(row)
+        for row in range(pane.tree.topLevelItemCount())
+        if pane.tree.topLevelItem(row).text(0) in titles  # type: ignore[union-attr]
+    ]
+    for item in items:
+        item.setSelected(True)  # type: ignore[union-attr]
+    menu = pane.document_menu(items[0])  # type: ignore[arg-type]
+    found = menu.findChild(QMenu, "compareMenu")
+    assert isinstance(found, QMenu)
+    return found
+
+
+def test_two_selected_documents_are_compared_side_by_side(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
+) -> None:
+    model_slot.model = ScriptedChatModel(document_reply)
+    window = make_window()
+    second = [page.replace("24,000 pounds", "30,000 pounds") for page in LEASE_PAGES]
+    add_and_wait(
+        qtbot,
+        window,
+        [
+            write_text_pdf(tmp_path / "lease.pdf", LEASE_PAGES, title="Lease"),
+            write_text_pdf(tmp_path / "lease-2025.pdf", second, title="Lease 2025"),
+        ],
+    )
+    assert not _compare_menu(window, ["Lease"]).isEnabled()  # one document: nothing to compare with
+    menu = _compare_menu(window, ["Lease", "Lease 2025"])
+    assert menu.isEnabled() and menu.title() == "Compare the two documents"
+    with job_done(qtbot, window.bridge, TASK, 30_000):
+        menu.actions()[0].trigger()
+    dialog = window.findChildren(ResultsDialog)[-1]
+    assert dialog.table is not None and dialog.table.columns[0] == "provision"
+    parties = dialog.table.rows[0]
+    assert parties[1].text == PARTIES and parties[1].pages == (1,)
+    changed = [row for row in dialog.table.rows if row[0].text == "clause changed"]
+    assert changed and "[-24,000-] {+30,000+}" in changed[0][3].text
+    assert changed[0][1].pages == (3,) and changed[0][2].pages == (3,)

@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering.types import Answer
-from assistant.documents.tables import NOT_STATED, answer_table, extraction_table, summary_table
+from assistant.documents.tables import (
+    NOT_STATED,
+    answer_table,
+    comparison_table,
+    extraction_table,
+    summary_table,
+)
 
 SUMMARY = {
     "document": "Lease",
@@ -97,3 +103,30 @@ def test_a_stored_table_reply_reads_back_as_the_same_table() -> None:
     restored = Answer.from_json("q", reply.to_json())
     assert restored.to_json() == reply.to_json()
     assert answer_table(restored) == answer_table(reply)
+
+
+def test_comparison_rows_cite_each_side_and_show_the_word_diff() -> None:
+    data = {
+        "a": {"document": "Lease 2024", "path": "/docs/a.pdf"},
+        "b": {"document": "Lease 2025", "path": "/docs/b.pdf"},
+        "schema": "contract",
+        "provisions": [
+            {"field": "rent", "a": {"value": "2,000 a month", "page": 2}, "b": {"value": "", "page": None},
+             "differs": True},
+        ],
+        "redline": [
+            {"kind": "changed", "a": "Rent is 7 euros.", "b": "Rent is 9 euros.", "page_a": 2, "page_b": 3,
+             "marked": "Rent is [-7-] {+9+} euros."},
+        ],
+    }  # fmt: skip
+    table = comparison_table(data)
+    assert table.columns == ["provision", "Lease 2024", "Lease 2025", "difference"]
+    rent, clause = table.rows
+    assert (rent[1].pages, rent[1].path, rent[2].text, rent[3].text) == (
+        (2,),
+        "/docs/a.pdf",
+        NOT_STATED,
+        "differs",
+    )
+    assert (clause[0].text, clause[1].pages, clause[2].pages) == ("clause changed", (2,), (3,))
+    assert clause[3].text == "Rent is [-7-] {+9+} euros."

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from assistant.documents.compare import Comparison
 from assistant.documents.summarize import Bullet, Summary
 from assistant.index.library import Library
 from assistant.tools import builtin
@@ -110,7 +111,14 @@ def stub_engine(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
         rows = {"rows": [{"document": d.title} for d in docs]}
         return types.SimpleNamespace(to_json=lambda: rows, to_markdown=lambda: "| table |")
 
+    def compare_documents(
+        library: Any, model: Any, a: Any, b: Any, schema: str, *, progress: Any, cancel: Any
+    ) -> Any:
+        calls.append(("compare", (a.title, b.title, schema)))
+        return Comparison(a, b, schema)
+
     monkeypatch.setattr(builtin, "summarize_document", summarize_document)
+    monkeypatch.setattr(builtin, "compare_documents", compare_documents)
     monkeypatch.setattr(builtin, "extract_facts", extract_facts)
     return calls
 
@@ -186,6 +194,7 @@ def test_tools_never_write_outside_the_data_dir_nor_open_sockets(
         ("summarize_document", {"document": "lease"}),
         ("extract_facts", {"documents": ["lease"], "schema": "contract"}),
         ("list_dates", {}),
+        ("compare_documents", {"first": "lease", "second": "clinic letter"}),
         ("date_difference", {"start": "2025-01-01", "end": "2025-02-01", "unit": "weeks"}),
         ("calculate", {"expression": "2 + 2"}),
     ]

@@ -149,6 +149,7 @@ def test_schemas_list_every_tool(tools: ToolRegistry) -> None:
         "summarize_document",
         "extract_facts",
         "list_dates",
+        "compare_documents",
         "date_difference",
         "calculate",
     ]
