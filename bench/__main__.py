@@ -1,5 +1,6 @@
 """`make bench`: every benchmark; `python -m bench NAME...` runs some (retrieval, rare_terms,
-grounding, answers, tools, documents, load, worker; `worker --lib DIR` adds another llama.cpp build);
+grounding, answers, tools, documents, load, worker; `worker --lib DIR` adds another llama.cpp build;
+`answers --split tuning` measures the documents settings may be tuned on, instead of the held-out ones);
 `python -m bench compare OLD.json NEW.json` prints two results files side by side.
 
 Each benchmark runs on its own: one whose data source is gone (the registry stopped serving
@@ -19,6 +20,12 @@ from bench import answers, documents, grounding, load, rare_terms, retrieval, to
 ORDER = ["retrieval", "rare_terms", "grounding", "answers", "tools", "documents", "load", "worker"]
 
 
+def _option(name: str, default: str) -> str:
+    """``--name VALUE`` from the command line, else ``default``."""
+    args = sys.argv[1:]
+    return args[args.index(name) + 1] if name in args[:-1] else default
+
+
 def _run(name: str, main: Callable[[], None]) -> bool:
     try:
         main()
@@ -35,12 +42,15 @@ if __name__ == "__main__":
 
         sys.exit(compare.main(sys.argv[2:]))
     options = sys.argv[sys.argv.index("--lib") :] if "--lib" in sys.argv else []
-    wanted = [a for a in sys.argv[1:] if a not in options and not a.startswith("--")] or ORDER
+    values = {_option("--split", "")}
+    wanted = [
+        a for a in sys.argv[1:] if a not in options and a not in values and not a.startswith("--")
+    ] or ORDER
     runs = {
         "retrieval": retrieval.main,
         "rare_terms": rare_terms.main,
         "grounding": grounding.main,
-        "answers": lambda: answers.main(quick="--quick" in sys.argv),
+        "answers": lambda: answers.main(quick="--quick" in sys.argv, split=_option("--split", "heldout")),
         "tools": tools.main,
         "documents": documents.main,
         "load": load.main,

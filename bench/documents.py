@@ -40,7 +40,7 @@ from assistant.llm.process import WorkerChatModel
 from assistant.llm.registry import resolve_model
 from assistant.testing.fake_embedder import HashEmbedder
 from bench import pro_set
-from bench.pro_set import SUMMARY_DOCUMENTS, FetchError
+from bench.pro_set import FetchError
 
 # (document key, template); the pro set's documents are fetched with its own pins
 CASES = [("nccn-thyroid", "general"), ("i1040nr", "general"), ("gpl3", "contract")]
@@ -51,7 +51,7 @@ def main() -> None:
     from bench.results import Eta, write_results
 
     wanted = {key for key, _ in CASES}
-    pinned = [d for d in [*SUMMARY_DOCUMENTS, *pro_set.DOCUMENTS] if d.key in wanted]
+    pinned = [d for d in pro_set.DOCUMENTS if d.key in wanted]
     try:
         paths = pro_set.fetch(CACHE, pinned)
     except FetchError as exc:

@@ -38,6 +38,7 @@ from typing import Any
 
 QUESTIONS = Path(__file__).parent / "data" / "pro_questions.json"
 KINDS = ("fact", "clause", "yesno", "compare", "absent")
+SPLITS = ("tuning", "heldout")
 MAX_FILE_BYTES = 100 * 1024 * 1024
 PIP_DOWNLOAD = ("--quiet", "--no-deps", "--no-binary", ":all:")
 
@@ -177,11 +178,7 @@ DOCUMENTS: list[Document] = [
         "6a7eef46ea1af5b5d7e2ab4ff399354236235f7e521e264fce46681080f83f1f",
         16,
     ),
-]
-
-BY_KEY: dict[str, Document] = {d.key: d for d in DOCUMENTS}
-# Documents only the summary benchmark reads (no questions are asked about them).
-SUMMARY_DOCUMENTS: list[Document] = [
+    # -- held out: no setting was tuned on these (see "splits" in pro_questions.json) --------
     Document(
         "nccn-thyroid",
         "medical",
@@ -192,7 +189,99 @@ SUMMARY_DOCUMENTS: list[Document] = [
         "4e06e1d09e4ea95a26227a5c13ddde11ab86f4d979a4ec3c70c416b2ac0c4271",
         137,
     ),
+    Document(
+        "ijms-aml",
+        "medical",
+        "Lipid species profiles of leukemic cells and the prognosis of AML patients (Int J Mol Sci 2023)",
+        "pip:grobid-client-python==0.2.1",
+        "tests/resources/repeated_text/ijms-24-05988.md",
+        "ijms-aml-lipids-2023.md",
+        "1b6ce12b06b89be5aadf6c7b648a834e273829dea3540336aa38e5671cd677f2",
+        1,
+    ),
+    Document(
+        "epi-flup",
+        "medical",
+        "Analysis of follow-up data using the Lexis functions in Epi (diabetes in Denmark)",
+        "apt:r-cran-epi=2.47-1",
+        "usr/lib/R/site-library/Epi/doc/flup.pdf",
+        "epi-flup.pdf",
+        "820d18450f4f32cb022046411d8a7838854ce426b89471f4272dcf65b674357e",
+        44,
+    ),
+    Document(
+        "epi-crisk",
+        "medical",
+        "Competing risks with Lexis, parametric rates and simulation based confidence intervals (Epi)",
+        "apt:r-cran-epi=2.47-1",
+        "usr/lib/R/site-library/Epi/doc/crisk.pdf",
+        "epi-crisk.pdf",
+        "41a2b4c560151621d3b959f802b15ec92584007e1dc1f8d0cd168c47ead7ffc8",
+        27,
+    ),
+    Document(
+        "sf424",
+        "government",
+        "Application for Federal Assistance SF-424, page 2 (a filled-in test form)",
+        "pip:pypdf==7.1.0",
+        "resources/SF424_page2.pdf",
+        "sf424-page2.pdf",
+        "bdc3c9b43ea8facaddc50ed3a6ce9a6311fba05271710bc40e01ffda4fa7993c",
+        1,
+    ),
+    Document(
+        "geobase",
+        "government",
+        "National Hydro Network, Canada, Level 1 Data Model (GeoBase, 2004)",
+        "pip:pypdf==7.1.0",
+        "resources/GeoBase_NHNC1_Data_Model_UML_EN.pdf",
+        "geobase-nhn-data-model.pdf",
+        "738c3bd4d56f3ffa5b88861c8c7b6b5c87ceee292fb9e6e8fa729c5f10288667",
+        19,
+    ),
+    Document(
+        "gpl2",
+        "legal",
+        "PyInstaller's licensing terms: GNU GPL v2 with its bootloader exception",
+        "pip:pyinstaller==6.11.1",
+        "COPYING.txt",
+        "PyInstaller-COPYING.txt",
+        "dcf75fdb959db1e3b41c0f8505069d2ece781b5ec6b3d0a4d30975cfc6580245",
+        1,
+    ),
+    Document(
+        "lgpl21",
+        "legal",
+        "GNU Lesser General Public License v2.1",
+        "pip:chardet==5.2.0",
+        "LICENSE",
+        "LGPL-2.1.txt",
+        "dc626520dcd53a22f727af3ee42c770e56c97a64fe3adb063799d8ab032fe551",
+        10,
+    ),
+    Document(
+        "zpl21",
+        "legal",
+        "Zope Public License 2.1",
+        "pip:zope.interface==7.2",
+        "LICENSE.txt",
+        "ZPL-2.1.txt",
+        "3e671db11df687516cc1db5b3d65e4aa383eaca3c20cea3faf53a0f7335d0a3c",
+        1,
+    ),
+    Document(
+        "psf2",
+        "legal",
+        "Python Software Foundation License Version 2, with Python's licence history",
+        "pip:typing_extensions==4.12.2",
+        "LICENSE",
+        "PSF-2.0.txt",
+        "3b2f81fe21d181c499c59a256c8e1968455d6689d269aa85373bfb6af41da3bf",
+        1,
+    ),
 ]
+
+BY_KEY: dict[str, Document] = {d.key: d for d in DOCUMENTS}
 
 
 @dataclass(frozen=True)
@@ -351,14 +440,47 @@ def _member_of_deb(deb: Path, member: str) -> bytes:
 # --- questions ------------------------------------------------------------------------------
 
 
-def load_questions(path: Path = QUESTIONS) -> list[ProQuestion]:
-    """The questions of ``pro_questions.json``, checked for shape (``ValueError`` if wrong)."""
+def load_splits(path: Path = QUESTIONS) -> dict[str, list[str]]:
+    """Document keys by split ("tuning", "heldout"), as fixed in the data file; each document in one."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    splits = {str(name): [str(k) for k in keys] for name, keys in raw["splits"].items()}
+    if set(splits) != set(SPLITS):
+        raise ValueError(f"the splits are {', '.join(SPLITS)}, not {', '.join(sorted(splits))}")
+    placed = Counter(key for keys in splits.values() for key in keys)
+    problems = [f"{k} is in {n} splits" for k, n in placed.items() if n > 1]
+    problems += [f"{d.key} is in no split" for d in DOCUMENTS if d.key not in placed]
+    problems += [f"unknown document {k!r} in the splits" for k in placed if k not in BY_KEY]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return splits
+
+
+def load_questions(path: Path = QUESTIONS, split: str | None = None) -> list[ProQuestion]:
+    """The questions of ``pro_questions.json`` (of one split, if given), checked for shape (``ValueError``).
+
+    A question belongs to the split of its documents; one that names documents of both
+    splits is refused, so a tuned-on document never leaks into a held-out figure.
+    """
     raw = json.loads(path.read_text(encoding="utf-8"))
     questions = [_question(entry) for entry in raw["questions"]]
     duplicates = [qid for qid, n in Counter(q.id for q in questions).items() if n > 1]
     if duplicates:
         raise ValueError(f"duplicate question ids: {', '.join(duplicates)}")
-    return questions
+    splits = load_splits(path)
+    of = {key: name for name, keys in splits.items() for key in keys}
+    mixed = [q.id for q in questions if len({of[k] for k in q.documents}) > 1]
+    if mixed:
+        raise ValueError(f"questions naming documents of both splits: {', '.join(mixed)}")
+    if split is None:
+        return questions
+    if split not in splits:
+        raise ValueError(f"unknown split {split!r}; choose one of: {', '.join(splits)}")
+    return [q for q in questions if of[q.documents[0]] == split]
+
+
+def split_documents(split: str, path: Path = QUESTIONS) -> list[Document]:
+    keys = set(load_splits(path)[split])
+    return [d for d in DOCUMENTS if d.key in keys]
 
 
 def _question(entry: dict[str, Any]) -> ProQuestion:

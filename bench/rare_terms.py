@@ -100,11 +100,12 @@ def rare_queries(library: Library) -> list[Query]:
     return picked
 
 
-def pro_queries(paths: dict[str, Path]) -> list[Query]:
+def pro_queries(paths: dict[str, Path], split: str = "heldout") -> list[Query]:
+    """The professional questions of one split, each to be found on its gold pages."""
     from bench import pro_set
 
     queries = []
-    for q in pro_set.load_questions():
+    for q in pro_set.load_questions(split=split):
         if q.kind == "absent" or not q.gold:
             continue
         gold = q.gold[0]
@@ -192,15 +193,19 @@ def main() -> None:
         if built is None:
             return
         library, paths = built
-        sets = {"rare": rare_queries(library), "pro": pro_queries(paths)}
+        sets = {
+            "rare": rare_queries(library),
+            "pro held-out": pro_queries(paths, "heldout"),
+            "pro tuning": pro_queries(paths, "tuning"),
+        }
         figures: dict[str, Any] = {}
-        print(f"  {'queries':<8}{'ranking':<24}{'hit@1':>8}{'hit@5':>8}{'MRR@10':>8}")
+        print(f"  {'queries':<14}{'ranking':<24}{'hit@1':>8}{'hit@5':>8}{'MRR@10':>8}")
         for name, queries in sets.items():
             for ranker in ("dense", "bm25", "fused, min-max", "fused, share of best"):
                 result = score(library, queries, ranker)
                 figures[f"{name} | {ranker}"] = result
                 print(
-                    f"  {name:<8}{ranker:<24}{result['hit@1']:>8.3f}{result['hit@5']:>8.3f}"
+                    f"  {name:<14}{ranker:<24}{result['hit@1']:>8.3f}{result['hit@5']:>8.3f}"
                     f"{result['mrr@10']:>8.3f}   (n={result['n']})"
                 )
         figures["rare queries"] = [q.text for q in sets["rare"]]
