@@ -107,6 +107,7 @@ class Figures:
     model: str
     rows: dict[str, str] = field(default_factory=dict)
     levels: dict[str, list[bool]] = field(default_factory=dict)  # confidence -> right or wrong
+    details: list[dict[str, Any]] = field(default_factory=list)  # one record per professional question
 
     def add(self, name: str, value: str) -> None:
         self.rows[name] = value
@@ -165,7 +166,13 @@ def main(n_answerable: int = 0, n_absent: int = 0, *, quick: bool = False, split
             results.append(figures)
         print_side_by_side(results)
         name = ("answers_quick" if quick else "answers") + ("" if split == "heldout" else f"_{split}")
-        write_results(name, {f.model: f.rows for f in results}, split=split)
+        write_results(
+            name,
+            {f.model: f.rows for f in results},
+            split=split,
+            questions={f.model: f.details for f in results},
+            confidence={f.model: {k: [sum(v), len(v)] for k, v in f.levels.items()} for f in results},
+        )
         if pro is not None:
             pro[0].close()
         if squad_set is not None:
@@ -312,6 +319,7 @@ def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> N
     from bench import pro_set
 
     correct, source, refused_absent, false_refusals, lengths, ttfts, totals = [], [], [], [], [], [], []
+    declined_absent: list[bool] = []  # refused, or no sentence states the guess (closest passages shown)
     supported_right: list[bool] = []
     answered_right: list[bool] = []  # a direct answer given (found, and a sentence states it)
     verified_right: list[bool] = []
@@ -322,11 +330,25 @@ def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> N
         eta.step()
         data = result.to_json()
         score = pro_set.score(q, data)
+        figures.details.append(
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "correct": bool(score["correct"]) and not result.unsupported_answer,
+                "found": result.found,
+                "set_aside": bool(result.unsupported_answer),
+                "verified": result.verified,
+                "confidence": str(result.confidence),
+                "right_source": bool(score["right_source"]),
+                "answer": result.answer[:300],
+            }
+        )
         totals.append(result.timings.total_ms)
         if result.found and result.timings.ttft_ms:
             ttfts.append(result.timings.ttft_ms)
         if q.kind == "absent":
             refused_absent.append(not result.found)
+            declined_absent.append(not result.found or bool(result.unsupported_answer))
             figures.judge(str(result.confidence), bool(score["correct"]))
             continue
         correct.append(bool(score["correct"]) and not result.unsupported_answer)
@@ -344,6 +366,13 @@ def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> N
             supported_right.extend(bool(score["correct"]) for _ in shown)
     add = figures.add
     add("PRO correct (gold content, all parts)", f"{_share(correct):.3f} of {len(correct)}")
+    for kind in ("fact", "clause", "yesno", "compare"):
+        mine = [d for d in figures.details if d["kind"] == kind]
+        answered = [d["correct"] for d in mine if d["found"] and not d["set_aside"]]
+        add(
+            f"PRO {kind}: correct / precision",
+            f"{_share(d['correct'] for d in mine):.3f} of {len(mine)} / {_share(answered):.3f} of {len(answered)}",
+        )
     add("PRO precision (correct / answered)", f"{_share(answered_right):.3f} of {len(answered_right)}")
     add(
         "PRO verified but wrong",
@@ -358,6 +387,10 @@ def pro_figures(answerer: Answerer, questions: list[Any], figures: Figures) -> N
     add(
         "PRO not-found accuracy / false refusals",
         f"{_share(refused_absent):.3f} / {_share(false_refusals):.3f}",
+    )
+    add(
+        "PRO absent: refused or set aside (not answered)",
+        f"{_share(declined_absent):.3f} of {len(declined_absent)}",
     )
     add("PRO answer length (words, median)", f"{np.median(lengths) if lengths else 0:.0f}")
     add(

@@ -32,6 +32,18 @@ QUESTIONS = [
     "How many days does the tenant have to cure a late payment?",
 ]
 WIDTH, HEIGHT = 1440, 880
+# How the second version of the sample lease differs: the comparison's redline should show these.
+AMENDMENTS = [
+    ("made on 3 March 2025", "made on 3 March 2027"),
+    ("an annual base rent of £96,000", "an annual base rent of £104,000"),
+    ("monthly instalments of £8,000", "monthly instalments of £8,666.67"),
+    ("pay a late charge of 5% of the overdue amount", "pay a late charge of 4% of the overdue amount"),
+    (
+        "## 7. Governing Law",
+        "## 7. Break Option\n\nThe Tenant may end this Lease on 31 March 2029 by giving the Landlord not less "
+        "than nine (9) months' written notice.\n\n## 8. Governing Law",
+    ),
+]
 
 
 def _wait(app: object, condition: Callable[[], bool], timeout_s: float, what: str) -> None:
@@ -176,7 +188,24 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
     dialog = window.summarize(lease.id, "contract")
     _wait(app, idle(ops.TASK), 600, "the summary")
     if dialog is not None:
+        dialog.resize(1100, 560)
         shoot(dialog, "09-summary.png")
+        dialog.close()
+
+    # A second version of the sample lease, as a landlord's amendment would change it.
+    amended = scratch / "lease-agreement-2027.md"
+    text = (RESOURCES / "samples" / "lease-agreement.md").read_text(encoding="utf-8")
+    for old, new in AMENDMENTS:
+        text = text.replace(old, new)
+    amended.write_text(text, encoding="utf-8")
+    window.add_paths([amended])
+    _wait(app, idle(ops.INDEX), 300, "indexing the amended lease")
+    second = next(d for d in window.library_pane.documents if d.path == str(amended))
+    dialog = window.compare([lease.id, second.id], "contract")
+    _wait(app, idle(ops.TASK), 900, "the comparison")
+    if dialog is not None:
+        dialog.resize(1300, 640)
+        shoot(dialog, "12-comparison.png")
         dialog.close()
     window.close()
     return saved
