@@ -20,6 +20,7 @@ sentence in the model's words, and it alone can fail the check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -37,6 +38,12 @@ CLOSEST_MIN_WORDS = 6
 MAY_NOT_ANSWER = "The documents found may not answer this directly. The closest passages say (check them before relying on them):"
 _COMPARE_WORDS = frozenset(
     ["compare", "comparison", "differ", "differs", "difference", "differences", "versus", "vs", "unlike"]
+)
+
+_NEGATION = re.compile(
+    r"\b(no|not|never|neither|nor|none|nothing|cannot|without|prohibit(?:s|ed)?|forbid(?:s|den)?|"
+    r"\w+n't)\b",
+    re.IGNORECASE,
 )
 
 # The page of a passage that holds the given text (``Library.page_for``).
@@ -91,7 +98,10 @@ def compose(
     passages: Sequence[SearchHit],
     page_for: PageFinder,
     similarity: Similarity | None = None,
+    accept: Callable[[SentenceMatch], bool] | None = None,
 ) -> Composed:
+    """``accept``: the pipeline's further check of the backing sentence (its document names
+    what the question names); a sentence it refuses backs nothing."""
     texts = [p.text for p in passages]
     short = reply.verdict.capitalize() if reply.verdict in ("yes", "no") else reply.answer
     out = Composed(short_answer=short)
@@ -102,7 +112,14 @@ def compose(
     quotes: list[SentenceMatch] = []
     # An answer that only repeats the question ("a late payment" for "how long to cure a late
     # payment?") is in the sentence because the question is: it states nothing.
-    if match is not None and match.supports and not repeats_question(reply.answer, question):
+    if (
+        match is not None
+        and match.supports
+        and not repeats_question(reply.answer, question)
+        and answers_shape(reply, shape)
+        and verdict_agrees(reply.verdict, question, match.quote)
+        and (accept is None or accept(match))
+    ):
         out.direct_supported = True
         out.support_rank = match.passage + 1
         out.sentences.append(AnswerSentence(direct, (match.passage + 1,), True, SentenceKind.ANSWER))
@@ -119,6 +136,47 @@ def compose(
     _add_quotes(quotes, out)
     out.citations = _citations(quotes, passages, page_for)
     return out
+
+
+def answers_shape(reply: Reply, shape: QuestionShape) -> bool:
+    """Whether the reply is the kind of answer the question asks for.
+
+    A yes/no question is answered by a verdict: a reply without one ("A program that ...
+    is called a") leaves the reader to guess it. A choice question ("which, A or B?") is
+    answered by naming exactly one of its alternatives.
+    """
+    if shape.yes_no and reply.verdict not in ("yes", "no"):
+        return False
+    if shape.options:
+        named = [bool(_distinct(option, shape.options) & stems(reply.answer)) for option in shape.options]
+        return sum(named) == 1
+    return True
+
+
+def verdict_agrees(verdict: str | None, question: str, quote: str) -> bool:
+    """Whether the quote can decide the verdict: a "no" needs a sentence that says no.
+
+    A verdict is given only when its sentence decides it. The test is on polarity, the one
+    thing a word check can read: a sentence that negates ("no differences were found",
+    "is not restricted") does not back a "yes" to a question that does not, and a sentence
+    without a negation does not back a "no". A question asked in the negative ("Is it not
+    ...?") turns both round. A verdict that fails is set aside and the sentence is shown,
+    so the reader decides.
+    """
+    if verdict not in ("yes", "no"):
+        return True
+    negated = _negates(quote) != _negates(question)
+    return negated is (verdict == "no")
+
+
+def _negates(text: str) -> bool:
+    return bool(_NEGATION.search(text))
+
+
+def _distinct(option: str, options: Sequence[str]) -> set[str]:
+    """The stems of ``option`` that the other alternatives do not share ("lgpl" of "LGPL 2.1" vs "GPL v2")."""
+    others = set().union(*(stems(o) for o in options if o != option))
+    return stems(" ".join(query_terms(option))) - others
 
 
 def _closest(question: str, texts: list[str]) -> list[SentenceMatch]:

@@ -27,13 +27,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.answering.question import choice_options
 from assistant.text import normalise_numbers, query_terms, sentence_spans
 
 ANSWER_SUPPORT = 0.6  # share of an answer's words its passage must contain
 STATEMENT_SUPPORT = 0.6  # share of a summary statement's key terms its page must contain
 VALUE_SUPPORT = 0.8  # share of an extracted value's key terms its page must contain
 MIN_STATEMENT_WORDS = 6  # a backing quote shorter than this is a heading, a label or a fragment
-_SENTENCE_ENDS = frozenset(".!?;:")
+# Not ":": a sentence ending in a colon ("... must meet two overall conditions:") only
+# announces what follows, and the answer is in what follows.
+_SENTENCE_ENDS = frozenset(".!?;")
 _CLOSING = "\"')]”’»"
 SEMANTIC_TOP = 5  # sentences of the passages, closest in meaning to the question, that count as about it
 FOCUS_SUPPORT = 0.5  # share of the question's topic weight a backing sentence must hold (``focus_share``)
@@ -142,7 +145,12 @@ KIND_WORDS = frozenset(
     ["maximum", "minimum", "number", "amount", "size", "length", "duration", "period", "total", "value",
      "figure", "date", "dates", "time", "times", "limit", "rate", "level", "percentage", "cost", "price"]
 )  # fmt: skip
-TOPIC_STOP_WORDS = ASKING_WORDS | KIND_WORDS  # question words that never count towards its topic
+# Modal verbs ask whether something is required or allowed; documents say it in other words
+# ("shall", "is permitted to", "is entitled to"), so the verdict, not the sentence, carries them.
+MODAL_WORDS = frozenset(["may", "must", "can", "could", "shall", "should", "might", "need", "allowed"])
+TOPIC_STOP_WORDS = (
+    ASKING_WORDS | KIND_WORDS | MODAL_WORDS
+)  # question words that never count towards its topic
 _STEM = 6  # words compared on their first letters: "returned" ~ "return", "deposits" ~ "deposit"
 
 
@@ -182,7 +190,7 @@ class SentenceMatch:
 
         "Creative Commons Attribution 4.0 International Public License" shares a question's
         words but states nothing: a backing quote has ``MIN_STATEMENT_WORDS`` words or more
-        and ends as a sentence does.
+        and ends as a sentence does (a colon announces a list; it does not end a statement).
         """
         body = self.quote.rstrip(_CLOSING)
         return len(self.quote.split()) >= MIN_STATEMENT_WORDS and body[-1:] in _SENTENCE_ENDS
@@ -247,6 +255,10 @@ def find_support(
     # What is asked about is named in words; the question's figures ("for the 1.0, 1.5 and 2.0 mm
     # gaps") qualify it, and a sentence of other figures for the same gaps is not about it.
     topic = [t for t in topic if not t.isdigit()] or topic
+    # A choice question's alternatives ("the landlord or the tenant") are what the answer picks
+    # from: the one not picked is not what the sentence must be about.
+    alternatives = set().union(*(stems(o) for o in choice_options(question)))
+    topic = [t for t in topic if t not in alternatives]
     split = [(text, sentence_spans(text)) for text in passages]
     all_stems = [[stems(normalise_numbers(text[a:b])) for a, b in spans] for text, spans in split]
     weights = focus_weights(topic, [s for sentences in all_stems for s in sentences])

@@ -16,13 +16,20 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from assistant.answering.compose import compose, direct_text
 from assistant.answering.confidence import rate
-from assistant.answering.grounding import find_support, is_refusal, may_be_refusal
+from assistant.answering.grounding import (
+    SentenceMatch,
+    find_support,
+    is_refusal,
+    may_be_refusal,
+    says_not_stated,
+)
+from assistant.answering.names import missing_names, question_names
 from assistant.answering.prompts import (
     NOT_FOUND_MESSAGE,
     answer_messages,
@@ -53,6 +60,7 @@ from assistant.text import clip
 log = logging.getLogger(__name__)
 
 EMPTY_LIBRARY_MESSAGE = "Your library is empty: add documents first."
+REFUSAL_WORDS = 4  # "Not stated in the passages." and shorter
 MAX_RETRIES = 2  # decodings after the first when an answer only repeats the question
 
 
@@ -270,7 +278,12 @@ class Answerer:
         reply = parse_reply(raw, len(result.passages))
         if reply.invalid_passage is not None:
             result.invalid_citations = [reply.invalid_passage]
-        refused = reply.verdict == "not stated" or (reply.verdict is None and is_refusal(reply.answer))
+        # A bare "Not stated." as the answer (no verdict asked for) is the model's refusal too;
+        # "None of the parties may assign" is an answer, so only a short one counts.
+        bare_not_stated = says_not_stated(reply.answer) and len(reply.answer.split()) <= REFUSAL_WORDS
+        refused = reply.verdict == "not stated" or (
+            reply.verdict is None and (is_refusal(reply.answer) or bare_not_stated)
+        )
         if refused and not result.cancelled:
             result.answer = NOT_FOUND_MESSAGE
             result.confidence = rate(result, None, self.settings.min_similarity)
@@ -282,7 +295,10 @@ class Answerer:
             return
         # A follow-up ("and how much do they pay?") is about what its standalone query names.
         topic = result.search_query or result.question
-        composed = compose(topic, shape, reply, result.passages, self.library.page_for, self._similarity)
+        accept = self._names_in_document(topic, result.passages)
+        composed = compose(
+            topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
+        )
         result.answer = composed.text
         result.short_answer = composed.short_answer
         result.sentences = composed.sentences
@@ -290,6 +306,32 @@ class Answerer:
         result.uncited_sentences = composed.uncited
         result.unsupported_answer = composed.unsupported_answer
         result.confidence = rate(result, composed, self.settings.min_similarity)
+
+    def _names_in_document(
+        self, question: str, passages: Sequence[SearchHit]
+    ) -> Callable[[SentenceMatch], bool]:
+        """A check that the backing sentence's document mentions every name the question gives."""
+        names = question_names(question)
+        texts: dict[str, str] = {}
+
+        def accept(match: SentenceMatch) -> bool:
+            if not names:
+                return True
+            hit = passages[match.passage]
+            if hit.doc_id not in texts:
+                pages = self.library.registry.pages(hit.doc_id) if hit.doc_id else []
+                texts[hit.doc_id] = " ".join(page.text for page in pages) or hit.text
+            missing = missing_names(names, f"{hit.document} {texts[hit.doc_id]}")
+            if missing:
+                log.info(
+                    "%s never mentions %s, which %r names: its sentence backs nothing",
+                    hit.document,
+                    missing,
+                    question,
+                )
+            return not missing
+
+        return accept
 
     def _similarity(self, question: str, texts: Sequence[str]) -> list[float]:
         return cosine_to_question(self.library.embedder, question, texts)

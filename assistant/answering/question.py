@@ -88,6 +88,8 @@ _PART_BREAK = re.compile(
     rf"\?\s+|;\s*|,?\s+(?:and|or|but)\s+(?=(?:{_WH})\b)|,\s+(?:and|or|but)\s+(?=(?:{_AUX})\b)",
     re.IGNORECASE,
 )
+_CHOICE_SEGMENT = re.compile(r"\s*[,:;\u2014]\s*|\s+-\s+")
+_MAX_OPTION_WORDS = 6  # longer "alternatives" are clauses of the question, not names of a choice
 _MIN_PART_TERMS = 1  # a part with no content word of its own is not a separate question
 
 
@@ -98,6 +100,7 @@ class QuestionShape:
     parts: tuple[str, ...]
     yes_no: bool
     compare: bool
+    options: tuple[str, ...] = ()  # the alternatives of a choice question ("..., A or B?")
 
     @property
     def multi_part(self) -> bool:
@@ -144,10 +147,45 @@ def split_parts(question: str) -> tuple[str, ...]:
     return tuple(parts) or (question.strip(),)
 
 
+def choice_options(question: str) -> tuple[str, ...]:
+    """The two alternatives a choice question names ("Which ..., the LGPL or the GPL?"), or ().
+
+    The answer to such a question must name one of them: a reply naming neither ("the
+    GNU Library Public License") answers some other question, however well a sentence
+    backs it. Only "which"/"who" questions offer a choice here ("Does it allow copying or
+    modifying?" asks about both); the alternatives are the phrases on either side of the one " or " between a comma,
+    colon or dash and the next one (or the question mark).
+    """
+    first = _first_word(question)
+    if first not in ("which", "who", "whose"):
+        return ()
+    for segment in _CHOICE_SEGMENT.split(question.strip().rstrip("?")):
+        halves = re.split(r"\s+or\s+", segment.strip(), flags=re.IGNORECASE)
+        if len(halves) != 2:
+            continue
+        left, right = (_option(h) for h in halves)
+        if (
+            left
+            and right
+            and len(left.split()) <= _MAX_OPTION_WORDS
+            and len(right.split()) <= _MAX_OPTION_WORDS
+        ):
+            return (left, right)
+    return ()
+
+
+def _option(phrase: str) -> str:
+    words = phrase.split()
+    while words and words[0].lower() in ("the", "a", "an", "either"):
+        words = words[1:]
+    return " ".join(words)
+
+
 def analyse(question: str) -> QuestionShape:
     parts = split_parts(question)
     return QuestionShape(
         parts=parts,
         yes_no=is_yes_no(question) and len(parts) == 1,
         compare=bool(_COMPARE.search(question)),
+        options=choice_options(question),
     )

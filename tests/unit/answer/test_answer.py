@@ -142,7 +142,9 @@ def test_answer_cut_short_still_parses(library: Library) -> None:
     assert result.answer.startswith("Fifteen days after. [1]") and result.verified
 
 
-@pytest.mark.parametrize("text", ["NOT_FOUND", "I could not find this.", ""])
+@pytest.mark.parametrize(
+    "text", ["NOT_FOUND", "I could not find this.", "", "Not stated.", "Not stated in the passages."]
+)
 def test_model_saying_not_found_gives_the_fixed_message(library: Library, text: str) -> None:
     streamed: list[str] = []
     ans, _ = answerer(library, reply(1, text))
@@ -280,3 +282,18 @@ def test_multi_part_question_states_the_part_the_documents_lack(library: Library
     assert result.sentences[-1].kind == "not_stated"
     assert result.confidence != "high"  # an answer with a missing part is never "high"
     assert result.to_json()["sentences"][0]["supported"] is True
+
+
+def test_a_sentence_from_a_document_that_never_names_what_was_asked_backs_nothing(library: Library) -> None:
+    """The lease never mentions "Harbourside": its cure clause does not answer for that contract."""
+    ans, _ = answerer(library, reply(1, "fifteen days after written notice"))
+    result = ans.answer("How long does the tenant have to cure a late payment under the Harbourside lease?")
+    assert not result.verified and result.unsupported_answer
+    assert result.answer.startswith(MAY_NOT_ANSWER)
+    assert result.citations  # the closest passages, cited
+
+
+def test_named_document_backs_the_answer_when_it_holds_the_name(library: Library) -> None:
+    ans, _ = answerer(library, reply(1, "fifteen days after written notice"))
+    result = ans.answer("How long does the Tenant have to cure a late payment?")
+    assert result.verified

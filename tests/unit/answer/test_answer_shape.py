@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.compose import MAY_NOT_ANSWER, compose, direct_text
+from assistant.answering.compose import MAY_NOT_ANSWER, compose, direct_text, verdict_agrees
 from assistant.answering.grounding import find_support
 from assistant.answering.question import analyse, split_parts
 from assistant.answering.reply import Reply
@@ -181,3 +181,88 @@ def test_a_comparison_cites_both_documents() -> None:
     one_document = compose(question, analyse(question), reply, [gpl], page_of)
     assert one_document.sentences[-1].kind is SentenceKind.NOT_STATED
     assert "one document (GPL)" in one_document.sentences[-1].text
+
+
+@pytest.mark.parametrize(
+    ("question", "options"),
+    [
+        (
+            "Which of the two, the LGPL 2.1 or the GPL v2, lets us link under terms of our choice?",
+            ("LGPL 2.1", "GPL v2"),
+        ),
+        ("Which lets us keep our changes private: the GPL v2 or the PSF License?", ("GPL v2", "PSF License")),
+        ("Who pays for repairs, the landlord or the tenant?", ("landlord", "tenant")),
+        ("Does the licence allow copying or modifying?", ()),  # about both, not a choice
+        ("What happens if the tenant pays late or not at all?", ()),
+        ("Which party may terminate, and on what notice?", ()),
+    ],
+)
+def test_choice_questions_name_their_alternatives(question: str, options: tuple[str, ...]) -> None:
+    assert analyse(question).options == options
+
+
+CHOICE = "Who pays for repairs, the landlord or the tenant?"
+REPAIRS = "The Landlord shall pay for all structural repairs to the premises during the term."
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "shown_as_answer"),
+    [
+        (CHOICE, Reply("The landlord pays for structural repairs", 1), True),
+        (CHOICE, Reply("Structural repairs to the premises", 1), False),  # names neither
+        (CHOICE, Reply("The landlord, not the tenant, pays for repairs", 1), False),  # names both
+        (
+            "Must the landlord pay for structural repairs?",
+            Reply("The landlord shall pay for all structural repairs", 1, verdict="yes"),
+            True,
+        ),
+        (
+            "Must the landlord pay for structural repairs?",
+            Reply("The landlord shall pay for all structural repairs", 1),
+            False,
+        ),
+    ],
+)
+def test_an_answer_of_the_wrong_shape_is_set_aside(
+    question: str, reply: Reply, shown_as_answer: bool
+) -> None:
+    """A choice is answered by naming one alternative, a yes/no question by a verdict: else the closest passages."""
+    out = compose(question, analyse(question), reply, [hit(REPAIRS)], page_of)
+    assert out.direct_supported is shown_as_answer
+    assert (out.sentences[0].text == MAY_NOT_ANSWER) is not shown_as_answer
+
+
+def test_a_sentence_the_pipeline_refuses_backs_nothing() -> None:
+    question = "How long is the cure period?"
+    out = compose(
+        question, analyse(question), Reply("30 days", 1), [hit(LEASE)], page_of, accept=lambda m: False
+    )
+    assert not out.direct_supported and out.unsupported_answer == "30 days."
+
+
+@pytest.mark.parametrize(
+    ("verdict", "question", "quote", "agrees"),
+    [
+        ("no", "Does the LGPL restrict running the program?", "The act of running the Program is not restricted.", True),
+        ("yes", "Does the LGPL restrict running the program?", "The act of running the Program is not restricted.", False),
+        ("yes", "Did rotating the forearm change finger extension?", "No differences were found in finger extension.", False),
+        ("yes", "May I charge a fee?", "You may charge any price or no price for each copy.", False),  # ambiguous: shown, not decided
+        ("yes", "May I charge a fee?", "You may charge a fee for the physical act of transferring a copy.", True),
+        ("no", "May I charge a fee?", "You may charge a fee for the physical act of transferring a copy.", False),
+        ("yes", "Is the deposit not refundable?", "The deposit is not refundable.", True),  # asked in the negative
+        (None, "How long is the cure period?", "No cure period applies.", True),  # no verdict to decide
+    ],
+)  # fmt: skip
+def test_a_verdict_stands_only_when_its_sentence_decides_it(
+    verdict: str | None, question: str, quote: str, agrees: bool
+) -> None:
+    assert verdict_agrees(verdict, question, quote) is agrees
+
+
+def test_a_sentence_ending_in_a_colon_backs_nothing() -> None:
+    """It announces a list: the answer is in what follows."""
+    question = "What two conditions must a provider meet?"
+    match = find_support(
+        "two overall conditions", question, ["A service provider must meet two overall conditions:"]
+    )
+    assert match is not None and not match.is_statement

@@ -1,0 +1,56 @@
+"""Names a question gives ("AML", "Richard Stallman", "ZPL 2.1") and the documents that hold them.
+
+A question that names what it is about can only be answered by a document that mentions
+it. Retrieval brings the closest passages of the whole library, and a small model answers
+from whatever it is given: asked for "the median survival of the AML patients", it quoted
+a thyroid guideline's "median survival ... about 5 months", a sentence that passed every
+word check. A name is a word of the question, past its first, that carries a capital
+letter or a digit (an acronym, a proper name, a version; a bare number is left to the
+number check); the check is against the cited
+document's whole text, so a name the passage leaves out but the document holds passes.
+It is a plain string test, fitted to no document set.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text import STOPWORDS
+
+_WORD = re.compile(r"[\w][\w.\-/]*[\w]|\w", re.UNICODE)
+# Capitalised words that open a clause of a question rather than name anything.
+_OPENERS = frozenset(
+    [
+        "what", "when", "where", "who", "whom", "whose", "which", "why", "how", "is", "are", "was",
+        "were", "do", "does", "did", "can", "could", "may", "might", "must", "shall", "should", "will",
+        "would", "has", "have", "had", "under", "according", "if", "in", "on", "for", "to", "by",
+        "with", "from", "as", "at", "of", "and", "or", "but", "not", "no", "yes", "list", "name",
+        "describe", "explain", "please",
+    ]
+)  # fmt: skip
+
+
+def question_names(question: str) -> list[str]:
+    """The words of ``question`` that name something: capitals or digits past its first word."""
+    names: list[str] = []
+    for index, match in enumerate(_WORD.finditer(question)):
+        word = match.group(0)
+        lower = word.lower()
+        if index == 0 or lower in _OPENERS or lower in STOPWORDS or len(word) < 2:
+            continue
+        if word.isdigit():
+            continue  # a bare figure may be written in words ("thirty (30) days"): the number check has it
+        if any(c.isupper() for c in word) or any(c.isdigit() for c in word):
+            names.append(word)
+    return list(dict.fromkeys(names))
+
+
+def missing_names(names: list[str], document_text: str) -> list[str]:
+    """The names that ``document_text`` never mentions (case and spacing ignored)."""
+    text = _plain(document_text)
+    return [name for name in names if _plain(name) not in text]
+
+
+def _plain(text: str) -> str:
+    """Lowercase, hyphens as spaces, whitespace collapsed: "GPL-compatible" ~ "GPL compatible"."""
+    return " ".join(text.lower().replace("-", " ").replace("\u2010", " ").split())
