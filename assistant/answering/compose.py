@@ -63,6 +63,7 @@ class Composed:
     )
     support_rank: int | None = None  # rank (1 = best retrieved) of the passage backing the answer
     missing_parts: int = 0
+    multi_part: bool = False  # parts after the first are checked by shared words only
 
     @property
     def text(self) -> str:
@@ -104,7 +105,7 @@ def compose(
     what the question names); a sentence it refuses backs nothing."""
     texts = [p.text for p in passages]
     short = reply.verdict.capitalize() if reply.verdict in ("yes", "no") else reply.answer
-    out = Composed(short_answer=short)
+    out = Composed(short_answer=short, multi_part=shape.multi_part)
     direct = direct_text(reply.answer, reply.verdict, final=True)
     # The passage the model chose is searched first: when it backs the answer, it is the citation.
     # The direct answer answers the first part; the other parts get their own sentences below.
