@@ -1,5 +1,5 @@
 """`make bench`: every benchmark; `python -m bench NAME...` runs some (retrieval, rare_terms,
-grounding, answers, tools, documents, load, worker; `worker --lib DIR` adds another llama.cpp build;
+grounding, columns, answers, tools, documents, load, worker; `worker --lib DIR` adds another llama.cpp build;
 `answers --split tuning` measures the documents settings may be tuned on, instead of the held-out ones);
 `python -m bench compare OLD.json NEW.json` prints two results files side by side.
 
@@ -15,9 +15,9 @@ from assistant.offline import enforce_offline
 
 enforce_offline()
 
-from bench import answers, documents, grounding, load, rare_terms, retrieval, tools, worker  # noqa: E402
+from bench import answers, columns, documents, grounding, load, rare_terms, retrieval, tools, worker  # noqa: E402
 
-ORDER = ["retrieval", "rare_terms", "grounding", "answers", "tools", "documents", "load", "worker"]
+ORDER = ["retrieval", "rare_terms", "grounding", "columns", "answers", "tools", "documents", "load", "worker"]
 
 
 def _option(name: str, default: str) -> str:
@@ -53,6 +53,7 @@ if __name__ == "__main__":
         "answers": lambda: answers.main(quick="--quick" in sys.argv, split=_option("--split", "heldout")),
         "tools": tools.main,
         "documents": documents.main,
+        "columns": columns.main,
         "load": load.main,
         "worker": lambda: worker.main(options),
     }

@@ -15,7 +15,6 @@ optional ``cryptography`` package for AES, which Quire does not ship).
 from __future__ import annotations
 
 import io
-import itertools
 import logging
 import re
 from pathlib import Path
@@ -27,7 +26,8 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from assistant.ingest.normalize import pick_title
-from assistant.ingest.ocr_layout import TextBox, boxes_to_text, find_gutters
+from assistant.ingest.ocr_layout import boxes_to_text, find_gutters
+from assistant.ingest.pdf_runs import page_runs
 from assistant.ingest.types import ExtractedDocument, IngestError, Page
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 NEEDS_PASSWORD = "PDF is encrypted and needs a password"
 _INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
 _MAX_FORM_DEPTH = 5
-_GUTTER_PROBE = 1.5  # points either side of a gutter that must hold no character for a line to be cut there
 
 
 def load_pdf(path: Path, data: bytes) -> ExtractedDocument:
@@ -91,9 +90,10 @@ class _ColumnReader:
     pypdf's plain extraction reads a line across the whole page, so on a two- or
     three-column page (tax instructions, guidelines, journal articles) each "sentence"
     splices two or three columns together: a quote nobody can read, and retrieval and the
-    sentence checks see the same broken text. pdfium gives the text layer as boxes, one per
-    run of characters on a line; ``ocr_layout`` finds the gutters between them, as it does
-    for OCR lines, and orders the page column by column. A page with no gutter keeps
+    sentence checks see the same broken text. pdfium gives each character's box;
+    ``pdf_runs`` groups them into runs on a line, split at gaps wider than a word space, and
+    ``ocr_layout`` finds the gutters between the runs, as it does for OCR lines, and orders
+    the page column by column. A page with no gutter keeps
     pypdf's text, so single-column documents read exactly as before.
     """
 
@@ -113,7 +113,7 @@ class _ColumnReader:
             try:
                 textpage = page.get_textpage()
                 try:
-                    return _columns_text(textpage, page.get_height())
+                    return _columns_text(textpage, page.get_width(), page.get_height())
                 finally:
                     textpage.close()
             finally:
@@ -127,39 +127,10 @@ class _ColumnReader:
             self._pdf.close()
 
 
-def _columns_text(textpage: Any, height: float) -> str | None:
-    boxes = []
-    for index in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(index)
-        boxes.append(
-            TextBox(
-                left,
-                height - top,
-                right,
-                height - bottom,
-                textpage.get_text_bounded(left, bottom, right, top),
-            )
-        )
-    boxes = [box for box in boxes if box.text.strip()]
-    gutters = find_gutters(boxes)
-    if not gutters:
-        return None
-    split: list[TextBox] = []
-    for box in boxes:  # pdfium joins two columns' lines when their gap is narrow: cut them at the gutter
-        cuts = [g for g in gutters if box.x0 < g < box.x1 and _blank_at(textpage, box, height, g)]
-        edges = [box.x0, *cuts, box.x1]
-        for x0, x1 in itertools.pairwise(edges):
-            text = (
-                box.text if not cuts else textpage.get_text_bounded(x0, height - box.y1, x1, height - box.y0)
-            )
-            split.append(TextBox(x0, box.y0, x1, box.y1, text))
-    return boxes_to_text(split, gutters)
-
-
-def _blank_at(textpage: Any, box: TextBox, height: float, x: float) -> bool:
-    return not textpage.get_text_bounded(
-        x - _GUTTER_PROBE, height - box.y1, x + _GUTTER_PROBE, height - box.y0
-    ).strip()
+def _columns_text(textpage: Any, width: float, height: float) -> str | None:
+    runs = page_runs(textpage, width, height)
+    gutters = find_gutters(runs)
+    return boxes_to_text(runs, gutters) if gutters else None
 
 
 def _describe(exc: BaseException) -> str:

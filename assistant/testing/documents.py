@@ -24,11 +24,28 @@ def _pdf_string(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def _content_stream(text: str | tuple[str, ...]) -> bytes:
-    """One text block, or (for a tuple) one block per column side by side, as journals and forms set them."""
+def _content_stream(text: str | tuple[str, ...], interleaved: bool = False, proof: str = "") -> bytes:
+    """One text block, or (for a tuple) one block per column side by side, as journals and forms set them.
+
+    ``interleaved`` writes the columns' lines row by row across the page, as some tax forms'
+    instructions do, so the stream order mixes the columns; ``proof`` is a printer's mark
+    set above the page, outside anything a viewer shows.
+    """
     columns = (text,) if isinstance(text, str) else text
     width = (_PAGE_WIDTH - 144) / len(columns)
     blocks = []
+    if proof:
+        blocks.append(b"BT /F1 %d Tf 72 %d Td %s Tj ET" % (_FONT_SIZE, _PAGE_HEIGHT + 20, _pdf_string(proof)))
+    if interleaved:
+        rows = [column.split("\n") for column in columns]
+        for index in range(max(len(lines) for lines in rows)):
+            for number, lines in enumerate(rows):
+                if index < len(lines):
+                    x, y = 72 + number * width, _PAGE_HEIGHT - 72 - index * _LEADING
+                    blocks.append(
+                        b"BT /F1 %d Tf %.0f %.0f Td %s Tj ET" % (_FONT_SIZE, x, y, _pdf_string(lines[index]))
+                    )
+        return b"\n".join(blocks)
     for number, column in enumerate(columns):
         parts = [
             b"BT",
@@ -43,11 +60,19 @@ def _content_stream(text: str | tuple[str, ...]) -> bytes:
     return b"\n".join(blocks)
 
 
-def write_text_pdf(path: Path, pages: Sequence[str | tuple[str, ...]], *, title: str | None = None) -> Path:
+def write_text_pdf(
+    path: Path,
+    pages: Sequence[str | tuple[str, ...]],
+    *,
+    title: str | None = None,
+    interleaved: bool = False,
+    proof: str = "",
+) -> Path:
     """Write a PDF with one text page per string (``\\n`` starts a new line); return ``path``.
 
     A tuple of strings is a page set in that many columns. An empty string makes a page
-    without any text. ``title`` goes in the document information dictionary.
+    without any text. ``title`` goes in the document information dictionary;
+    ``interleaved`` and ``proof`` are as ``_content_stream`` describes.
     """
     first_page = 4
     objects: list[bytes] = [
@@ -63,7 +88,7 @@ def write_text_pdf(path: Path, pages: Sequence[str | tuple[str, ...]], *, title:
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
             b"/Contents %d 0 R >>" % (_PAGE_WIDTH, _PAGE_HEIGHT, page_obj + 1)
         )
-        stream = _content_stream(text) if text else b""
+        stream = _content_stream(text, interleaved, proof) if text else b""
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream) + 1, stream))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(pages))
     info_ref = b""

@@ -126,6 +126,21 @@ def test_columns_are_read_one_after_the_other(tmp_path: Path, columns: tuple[str
     assert [text.index(part) for part in expected] == sorted(text.index(part) for part in expected)
 
 
+def test_columns_written_row_by_row_are_still_read_column_by_column(tmp_path: Path) -> None:
+    """The stream mixes the columns' lines (as the IRS instructions do): only positions tell them apart.
+
+    A printer's mark set above the page is not part of the text either.
+    """
+    columns = (_LEFT, _RIGHT)
+    path = write_text_pdf(
+        tmp_path / "irs.pdf", [columns], interleaved=True, proof="MUST be removed before printing"
+    )
+    text = " ".join(load_document(path, max_file_bytes=LIMIT).pages[0].text.split())
+    expected = [" ".join(column.split()) for column in columns]
+    assert all(part in text for part in expected)
+    assert "MUST be removed" not in text
+
+
 def test_single_column_page_reads_as_before(tmp_path: Path) -> None:
     path = write_text_pdf(tmp_path / "plain.pdf", [_LEFT])
     text = load_document(path, max_file_bytes=LIMIT).pages[0].text
