@@ -118,9 +118,22 @@ def is_yes_no(question: str) -> bool:
     "Is it A or B?" asks for a choice, not a verdict, so a question with " or " between
     two alternatives is not yes/no.
     """
-    if _first_word(question) not in _YES_NO_OPENERS:
+    if (
+        _first_word(question) not in _YES_NO_OPENERS
+        and _first_word(_after_lead_in(question)) not in _YES_NO_OPENERS
+    ):
         return False
     return not re.search(r"\bor\b(?! not\b)", question, re.IGNORECASE)
+
+
+def _after_lead_in(question: str) -> str:
+    """The question after an opening phrase set off by a comma ("Under the LGPL 2.1, is ...").
+
+    "To qualify for the safe harbours, must a provider monitor its service?" asks for a
+    verdict as plainly as "Must a provider ...?" does.
+    """
+    head, comma, rest = question.partition(",")
+    return rest if comma and _first_word(head) not in _WH_WORDS else ""
 
 
 def is_question(text: str) -> bool:

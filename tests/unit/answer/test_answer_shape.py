@@ -59,6 +59,10 @@ def test_question_parts(question: str, parts: int) -> None:
         ("May the tenant sublet the flat?", True),
         ("Is the deposit 24,000 or 12,000 pounds?", False),  # a choice, not a verdict
         ("What is the deposit?", False),
+        ("Under the LGPL 2.1, is a program that links with the library a derivative work?", True),
+        ("To qualify for the safe harbours, must a provider monitor its service?", True),
+        ("When the lease ends, what happens to the deposit?", False),
+        ("Under the lease, who pays for repairs?", False),
     ],
 )
 def test_yes_no_questions_are_recognised(question: str, yes_no: bool) -> None:
