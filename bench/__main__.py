@@ -1,5 +1,5 @@
 """`make bench`: every benchmark; `python -m bench NAME...` runs some (retrieval, rare_terms,
-grounding, columns, answers, tools, documents, load, worker; `worker --lib DIR` adds another llama.cpp build;
+grounding, columns, answers, tools, documents, comparison, load, worker; `worker --lib DIR` adds another llama.cpp build;
 `answers --split tuning` measures the documents settings may be tuned on, instead of the held-out ones);
 `python -m bench compare OLD.json NEW.json` prints two results files side by side.
 
@@ -15,9 +15,31 @@ from assistant.offline import enforce_offline
 
 enforce_offline()
 
-from bench import answers, columns, documents, grounding, load, rare_terms, retrieval, tools, worker  # noqa: E402
+from bench import (  # noqa: E402
+    answers,
+    columns,
+    comparison,
+    documents,
+    grounding,
+    load,
+    rare_terms,
+    retrieval,
+    tools,
+    worker,
+)
 
-ORDER = ["retrieval", "rare_terms", "grounding", "columns", "answers", "tools", "documents", "load", "worker"]
+ORDER = [
+    "retrieval",
+    "rare_terms",
+    "grounding",
+    "columns",
+    "answers",
+    "tools",
+    "documents",
+    "comparison",
+    "load",
+    "worker",
+]
 
 
 def _option(name: str, default: str) -> str:
@@ -54,6 +76,7 @@ if __name__ == "__main__":
         "tools": tools.main,
         "documents": documents.main,
         "columns": columns.main,
+        "comparison": comparison.main,
         "load": load.main,
         "worker": lambda: worker.main(options),
     }
