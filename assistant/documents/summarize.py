@@ -58,6 +58,10 @@ SEARCH_HITS = 3  # passages the library's search finds for a heading
 REWRITE_SUPPORT = 0.85  # of a rewrite's key terms found in its source: it may rephrase, not add
 MIN_KEPT_SHARE = 1 / 3  # of the source's key terms a rewrite keeps
 MIN_KEYWORDS = 2  # distinct keywords of a heading a sentence must hold to be placed under it
+COMMON_SHARE = (
+    0.4  # a keyword in more of the sentences than this is the document's subject (``_common_words``)
+)
+MIN_SENTENCES_FOR_COMMON = 8
 DUPLICATE_JACCARD = 0.6  # two sentences sharing this share of their word stems say the same thing
 NOT_STATED = "not stated in the document"
 _WORD = re.compile(r"[a-z]+")
@@ -289,12 +293,13 @@ def _pick_fields(
     in the template, for the same reason. A heading with no such sentence says "not stated",
     which for a licence without a governing-law clause is the truth.
     """
-    keyed = [(spec, set(spec.keywords)) for spec in fields if spec.keywords]
+    sentence_words = [set(_WORD.findall(s.text.lower())) for s in shape.statements]
+    common = _common_words(sentence_words)
+    keyed = [(spec, set(spec.keywords) - common) for spec in fields if spec.keywords]
     top = max((s.score for s in shape.statements), default=1.0) or 1.0
     found = {spec.key: _searched(library, doc, spec) for spec, _ in keyed}
     ranked: dict[str, list[tuple[float, Statement]]] = {spec.key: [] for spec in fields}
-    for statement in shape.statements:
-        words = set(_WORD.findall(statement.text.lower()))
+    for statement, words in zip(shape.statements, sentence_words, strict=True):
         matches = [(len(words & keywords), spec.key) for spec, keywords in keyed]
         best, key = max(matches, key=lambda m: m[0], default=(0, ""))
         if best >= MIN_KEYWORDS:
@@ -312,6 +317,23 @@ def _pick_fields(
         leftovers = sorted(shape.statements, key=lambda s: -s.score)
         picks += _take(leftovers, room, chosen, rest.label)
     return picks
+
+
+def _common_words(sentence_words: Sequence[set[str]]) -> set[str]:
+    """Words in more than ``COMMON_SHARE`` of the document's sentences: its subject, not a heading's.
+
+    In a lease "landlord" and "tenant" are in most sentences, so they say nothing about
+    which sentence names the parties: "The Tenant has fifteen days after notice from the
+    Landlord to cure" is about a cure period. A keyword that common is set aside for that
+    document, whatever the document; a short one (under ``MIN_SENTENCES_FOR_COMMON``) keeps all.
+    """
+    if len(sentence_words) < MIN_SENTENCES_FOR_COMMON:
+        return set()
+    counts: dict[str, int] = {}
+    for words in sentence_words:
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    return {word for word, n in counts.items() if n > COMMON_SHARE * len(sentence_words)}
 
 
 def _take(candidates: list[Statement], limit: int, chosen: list[Statement], heading: str) -> list[Pick]:

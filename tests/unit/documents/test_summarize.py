@@ -27,7 +27,7 @@ from assistant.llm.chat import ChatMessage
 from assistant.testing.documents import write_text_pdf
 from assistant.testing.fake_embedder import HashEmbedder
 from assistant.testing.long_documents import POLICY, policy_pages
-from assistant.testing.scripted_chat import ScriptedChatModel, memo_source
+from assistant.testing.scripted_chat import ScriptedChatModel, keep_sentences, memo_source
 from tests.unit.documents.conftest import doc
 
 
@@ -210,3 +210,20 @@ def test_document_without_sentences_is_refused_by_name(policy: Library) -> None:
 def test_unknown_option_is_refused(library: Library, option: dict[str, str], message: str) -> None:
     with pytest.raises(SummaryError, match=message):
         summarize_document(library, ScriptedChatModel([]), doc(library, "services"), **option)
+
+
+def test_a_word_in_most_sentences_names_no_heading(quire_home: Path, tmp_path: Path) -> None:
+    """In the sample lease "Landlord" and "Tenant" are everywhere: they do not make a sentence the parties'."""
+    sample = Path(__file__).resolve().parents[3] / "resources" / "samples" / "lease-agreement.md"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "lease.md").write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+    with Library.open(Settings.load(quire_home), HashEmbedder()) as library:
+        Indexer(library).run([tmp_path / "docs"])
+        summary = summarize_document(
+            library, ScriptedChatModel(keep_sentences), library.documents()[0], template="contract"
+        )
+    headings: dict[str, list[str]] = {}
+    for bullet in summary.bullets:
+        headings.setdefault(bullet.heading, []).append(bullet.text)
+    assert all("cure a late payment" not in text for text in headings["Parties"])
+    assert any("five (5) years" in text for text in headings["Term"])
