@@ -189,8 +189,14 @@ def comparison_table(data: dict[str, Any]) -> ResultTable:
                 TableCell(str(c.get("marked", "")) if kind == "changed" else ""),
             ]
         )
-    title = f"Comparison of {names[0]} and {names[1]} ({data.get('schema', '')})"
-    return ResultTable(title, ["provision", *names, "difference"], rows)
+    # Two versions of one document often share a title: the file names tell the columns apart.
+    shown = (
+        [Path(path).name or name for path, name in zip(paths, names, strict=True)]
+        if names[0] == names[1]
+        else names
+    )
+    title = f"Comparison of {shown[0]} and {shown[1]} ({data.get('schema', '')})"
+    return ResultTable(title, ["provision", *shown, "difference"], rows)
 
 
 def dates_title(data: dict[str, Any]) -> str:

@@ -130,3 +130,15 @@ def test_comparison_rows_cite_each_side_and_show_the_word_diff() -> None:
     )
     assert (clause[0].text, clause[1].pages, clause[2].pages) == ("clause changed", (2,), (3,))
     assert clause[3].text == "Rent is [-7-] {+9+} euros."
+
+
+def test_two_versions_with_one_title_are_told_apart_by_file_name() -> None:
+    data = {
+        "a": {"document": "Commercial Lease", "path": "/docs/lease.md"},
+        "b": {"document": "Commercial Lease", "path": "/docs/lease-2027.md"},
+        "schema": "contract",
+        "provisions": [],
+    }
+    table = comparison_table(data)
+    assert table.columns == ["provision", "lease.md", "lease-2027.md", "difference"]
+    assert table.title == "Comparison of lease.md and lease-2027.md (contract)"
