@@ -227,3 +227,60 @@ def test_a_word_in_most_sentences_names_no_heading(quire_home: Path, tmp_path: P
         headings.setdefault(bullet.heading, []).append(bullet.text)
     assert all("cure a late payment" not in text for text in headings["Parties"])
     assert any("five (5) years" in text for text in headings["Term"])
+
+
+def test_a_500_page_document_is_summarised_in_bounded_memory_with_progress_and_stop(
+    quire_home: Path, tmp_path: Path
+) -> None:
+    """A 500-page record: the model sees a bounded number of sentences, Stop works, memory stays small."""
+    import tracemalloc
+
+    plant = [
+        "pump station",
+        "reservoir",
+        "valve chamber",
+        "treatment works",
+        "water tower",
+        "booster main",
+        "sluice",
+    ]
+    duty = ["inspect", "clean", "repaint", "pressure-test", "survey"]
+    record = [
+        "the pressure",
+        "the flow rate",
+        "any corrosion",
+        "the seal wear",
+        "the meter reading",
+        "any leak",
+    ]
+    pages = [
+        f"The contractor shall {duty[n % 5]} the {plant[n % 7]} at site {n} every {n % 12 + 1} months and note "
+        f"{record[n % 6]} and {record[(n + 1) % 6]} in the log that the district office keeps for that site."
+        for n in range(1, 501)
+    ]
+    docs = tmp_path / "long"
+    docs.mkdir()
+    write_text_pdf(docs / "maintenance.pdf", pages)
+    with Library.open(Settings.load(quire_home), HashEmbedder()) as library:
+        Indexer(library).run([docs])
+        document = library.documents()[0]
+        assert document.pages == 500
+
+        cancel = CancelToken()
+        stopping = Progress(listeners=[lambda p: cancel.cancel()])
+        with pytest.raises(Cancelled):
+            summarize_document(
+                library, ScriptedChatModel(shorten), document, progress=stopping, cancel=cancel
+            )
+
+        model = ScriptedChatModel(shorten)
+        seen: list[tuple[int, int]] = []
+        progress = Progress(listeners=[lambda p: seen.append((p.done, p.total))])
+        tracemalloc.start()
+        summary = summarize_document(library, model, document, length="detailed", progress=progress)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert len(model.calls) <= LENGTHS["detailed"]  # never one call per page
+    assert seen and seen[-1][0] == seen[-1][1]  # progress counted up to its total
+    assert summary.bullets and summary.coverage.pages_total == 500
+    assert peak < 64 * 1024 * 1024
