@@ -148,9 +148,8 @@ KIND_WORDS = frozenset(
 # Modal verbs ask whether something is required or allowed; documents say it in other words
 # ("shall", "is permitted to", "is entitled to"), so the verdict, not the sentence, carries them.
 MODAL_WORDS = frozenset(["may", "must", "can", "could", "shall", "should", "might", "need", "allowed"])
-TOPIC_STOP_WORDS = (
-    ASKING_WORDS | KIND_WORDS | MODAL_WORDS
-)  # question words that never count towards its topic
+# Question words that never count towards its topic.
+TOPIC_STOP_WORDS = ASKING_WORDS | KIND_WORDS | MODAL_WORDS
 _STEM = 6  # words compared on their first letters: "returned" ~ "return", "deposits" ~ "deposit"
 
 

@@ -6,9 +6,9 @@ from whatever it is given: asked for "the median survival of the AML patients", 
 a thyroid guideline's "median survival ... about 5 months", a sentence that passed every
 word check. A name is a word of the question, past its first, that carries a capital
 letter or a digit (an acronym, a proper name, a version; a bare number is left to the
-number check); the check is against the cited
-document's whole text, so a name the passage leaves out but the document holds passes.
-It is a plain string test, fitted to no document set.
+number check). The check is against the cited document's whole text, so a name the
+passage leaves out but the document holds passes. It is a plain string test, fitted to
+no document set.
 """
 
 from __future__ import annotations

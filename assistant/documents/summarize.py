@@ -58,10 +58,8 @@ SEARCH_HITS = 3  # passages the library's search finds for a heading
 REWRITE_SUPPORT = 0.85  # of a rewrite's key terms found in its source: it may rephrase, not add
 MIN_KEPT_SHARE = 1 / 3  # of the source's key terms a rewrite keeps
 MIN_KEYWORDS = 2  # distinct keywords of a heading a sentence must hold to be placed under it
-COMMON_SHARE = (
-    0.4  # a keyword in more of the sentences than this is the document's subject (``_common_words``)
-)
-MIN_SENTENCES_FOR_COMMON = 8
+COMMON_SHARE = 0.4  # of the sentences: a keyword in more is the document's subject (``_common_words``)
+MIN_SENTENCES_FOR_COMMON = 8  # a shorter document keeps every keyword
 DUPLICATE_JACCARD = 0.6  # two sentences sharing this share of their word stems say the same thing
 NOT_STATED = "not stated in the document"
 _WORD = re.compile(r"[a-z]+")

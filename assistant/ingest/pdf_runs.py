@@ -7,7 +7,7 @@ begins. pdfium's own text rectangles cannot tell: on a tax form's instructions i
 stream order cannot either. Characters are therefore grouped by position alone: into
 lines by their vertical centre, then, along a line, into runs split wherever the space
 between two characters is wider than a word space (``RUN_GAP`` of the font's height). A
-gutter is at least a em wide and a justified word space well under one, so the split
+gutter is at least an em wide and a justified word space well under one, so the split
 holds across fonts and sizes without a figure fitted to one document.
 
 Text printed outside the page (printers' proof marks, "MUST be removed before printing")
