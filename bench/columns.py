@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from assistant.ingest.pdf import load_pdf
 from bench import pro_set
-from bench.results import write_results
+from bench.results import Eta, write_results
 from bench.retrieval import CACHE
 
 SENTENCES = Path(__file__).parent / "data" / "column_sentences.json"
@@ -39,6 +39,7 @@ def main() -> None:
     after: dict[tuple[str, int], str] = {}
     pages = 0
     seconds = 0.0
+    eta = Eta("documents read twice", len(names))
     for name in sorted(names):
         data = by_name[name].read_bytes()
         reader = PdfReader(io.BytesIO(data))
@@ -50,6 +51,7 @@ def main() -> None:
         pages += len(document.pages)
         for page in document.pages:
             after[(name, page.number)] = plain(page.text)
+        eta.step()
     whole_before = [plain(e["text"]) in before[(e["document"], e["page"])] for e in entries]
     whole_after = [plain(e["text"]) in after[(e["document"], e["page"])] for e in entries]
     n = len(entries)

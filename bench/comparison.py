@@ -16,6 +16,7 @@ Writes ``bench/results/comparison.json``.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from assistant.config import Settings
 from assistant.documents.compare import Comparison, compare_documents
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
+from assistant.jobs import Progress
 from assistant.llm.model import LlamaChatModel
 from assistant.llm.registry import resolve_model
 from assistant.testing.fake_embedder import HashEmbedder
@@ -57,6 +59,13 @@ UNCHANGED = {"parties", "term", "governing_law"}
 REDLINE = ["3 March 2027", "104,000", "8,666.67", "4%", "31 March 2029"]
 
 
+def _report(progress: Progress) -> None:
+    left = progress.eta_seconds
+    when = "starting" if left is None else f"about {left:.0f} s left"
+    sys.stderr.write(f"\r  compare: {progress.done}/{progress.total} cells, {when} ")
+    sys.stderr.flush()
+
+
 def _holds(value: str, words: list[str]) -> bool:
     text = value.lower()
     return all(any(w.lower() in text for w in alternatives.split("|")) for alternatives in words)
@@ -83,8 +92,14 @@ def main() -> None:
             by_file = {Path(d.path).name: d for d in library.documents()}
             started = time.perf_counter()
             comparison = compare_documents(
-                library, model, by_file["lease-agreement.md"], by_file["lease-agreement-2027.md"], "contract"
+                library,
+                model,
+                by_file["lease-agreement.md"],
+                by_file["lease-agreement-2027.md"],
+                "contract",
+                progress=Progress(listeners=[_report]),
             )
+            sys.stderr.write("\n")
             seconds = time.perf_counter() - started
         model.close()
         figures = _figures(comparison, seconds)

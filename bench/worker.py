@@ -1,7 +1,8 @@
 """The model's own process: what the boundary costs, what each llama.cpp build does, and crash recovery.
 
-For each bundled model, quiet and with one core kept busy, on the same cold prompts
-(``bench.load``'s ~560-token passages, a new first line each run, 48 tokens of reply):
+For each benchmarked model (the default; ``QUIRE_BENCH_MODELS=a,b`` for more), quiet and
+with one core kept busy, on the same cold prompts (``bench.load``'s ~560-token passages, a
+new first line each run, 48 tokens of reply):
 
 - ``bare, weights repacked``: llama-cpp-python's ``Llama`` in the benchmark's own process, as
   a script would use it, with the build ``make install`` made (AMX off) and llama.cpp's
@@ -158,7 +159,7 @@ def _measure(mode: str, model: str, busy: bool, lib: str | None = None) -> dict[
 
 
 def main(argv: list[str] | None = None) -> None:
-    from assistant.config import DEFAULT_MODEL, FAST_MODEL
+    from bench.answers import bench_models
     from bench.results import Eta, machine, write_results
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -178,8 +179,9 @@ def main(argv: list[str] | None = None) -> None:
     quire = "repacked" if quire_repacks else "as stored"
     configurations = [("bare", "bare, weights repacked"), ("bare-no-extra-bufts", "bare, use_extra_bufts=false"),
                       ("worker", f"worker (Quire: weights {quire})")]  # fmt: skip
-    eta = Eta("configurations", 4 * (len(configurations) + bool(lib)))
-    for model in (DEFAULT_MODEL, FAST_MODEL):
+    models = bench_models()  # the default model: `make bench` keeps within 30 minutes on 2 cores
+    eta = Eta("configurations", 2 * len(models) * (len(configurations) + bool(lib)))
+    for model in models:
         for busy in (False, True):
             rows = []
             for mode, label in configurations:
