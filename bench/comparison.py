@@ -1,7 +1,8 @@
 """`python -m bench comparison`: compare two versions of a lease, against a hand-made answer.
 
-The bundled sample lease and a second version of it with five known amendments (the date,
-the rent and its instalments, the late charge, a new break option) are compared with the
+The bundled sample lease and a second version of it with five known amendments
+(``assistant.testing.documents.LEASE_AMENDMENTS``: the date, the rent and its instalments,
+the late charge, a new break option) are compared with the
 contract template by the default model, as `quire compare` does. Measured:
 
 - cell accuracy: each provision's cell holds the words annotated for it (``EXPECTED``);
@@ -29,22 +30,11 @@ from assistant.index.library import Library
 from assistant.jobs import Progress
 from assistant.llm.model import LlamaChatModel
 from assistant.llm.registry import resolve_model
+from assistant.testing.documents import amended_lease
 from assistant.testing.fake_embedder import HashEmbedder
 from bench.results import write_results
 
 SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "lease-agreement.md"
-# (old text, new text) of each amendment, as a landlord's solicitor would send them.
-AMENDMENTS = [
-    ("made on 3 March 2025", "made on 3 March 2027"),
-    ("an annual base rent of £96,000", "an annual base rent of £104,000"),
-    ("monthly instalments of £8,000", "monthly instalments of £8,666.67"),
-    ("pay a late charge of 5% of the overdue amount", "pay a late charge of 4% of the overdue amount"),
-    (
-        "## 7. Governing Law",
-        "## 7. Break Option\n\nThe Tenant may end this Lease on 31 March 2029 by giving the Landlord not less "
-        "than nine (9) months' written notice.\n\n## 8. Governing Law",
-    ),
-]
 # Words each cell must hold (any of the alternatives split by "|"), for the first and second version.
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "parties": (["Harbourview", "Linden"], ["Harbourview", "Linden"]),
@@ -76,9 +66,7 @@ def main() -> None:
     try:
         (work / "docs").mkdir()
         shutil.copy(SAMPLE, work / "docs" / "lease-agreement.md")
-        amended = SAMPLE.read_text(encoding="utf-8")
-        for old, new in AMENDMENTS:
-            amended = amended.replace(old, new)
+        amended = amended_lease(SAMPLE.read_text(encoding="utf-8"))
         (work / "docs" / "lease-agreement-2027.md").write_text(amended, encoding="utf-8")
         settings = Settings.load(work / "home")
         model = LlamaChatModel(

@@ -32,18 +32,6 @@ QUESTIONS = [
     "How many days does the tenant have to cure a late payment?",
 ]
 WIDTH, HEIGHT = 1440, 880
-# How the second version of the sample lease differs: the comparison's redline should show these.
-AMENDMENTS = [
-    ("made on 3 March 2025", "made on 3 March 2027"),
-    ("an annual base rent of £96,000", "an annual base rent of £104,000"),
-    ("monthly instalments of £8,000", "monthly instalments of £8,666.67"),
-    ("pay a late charge of 5% of the overdue amount", "pay a late charge of 4% of the overdue amount"),
-    (
-        "## 7. Governing Law",
-        "## 7. Break Option\n\nThe Tenant may end this Lease on 31 March 2029 by giving the Landlord not less "
-        "than nine (9) months' written notice.\n\n## 8. Governing Law",
-    ),
-]
 
 
 def _wait(app: object, condition: Callable[[], bool], timeout_s: float, what: str) -> None:
@@ -71,7 +59,7 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from assistant.config import Settings, default_cache_dir
-    from assistant.testing.documents import write_text_pdf
+    from assistant.testing.documents import amended_lease, write_text_pdf
     from ui import operations as ops
     from ui.app import RESOURCES, load_stylesheet
     from ui.engine_bridge import EngineBridge
@@ -195,9 +183,7 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
     # A second version of the sample lease, as a landlord's amendment would change it.
     amended = scratch / "lease-agreement-2027.md"
     text = (RESOURCES / "samples" / "lease-agreement.md").read_text(encoding="utf-8")
-    for old, new in AMENDMENTS:
-        text = text.replace(old, new)
-    amended.write_text(text, encoding="utf-8")
+    amended.write_text(amended_lease(text), encoding="utf-8")
     window.add_paths([amended])
     _wait(app, idle(ops.INDEX), 300, "indexing the amended lease")
     second = next(d for d in window.library_pane.documents if d.path == str(amended))

@@ -130,3 +130,26 @@ def write_scanned_pdf(path: Path, pages: list[str], *, dpi: int = 200) -> Path:
     images = [render_text_image(text, dpi=dpi) for text in pages]
     images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
     return path
+
+
+# How a second version of the bundled sample lease differs from it: (old text, new text) of
+# each of five amendments, as a landlord's solicitor would send them. The screenshots and
+# `python -m bench comparison` compare the two versions and look for these in the redline.
+LEASE_AMENDMENTS = [
+    ("made on 3 March 2025", "made on 3 March 2027"),
+    ("an annual base rent of £96,000", "an annual base rent of £104,000"),
+    ("monthly instalments of £8,000", "monthly instalments of £8,666.67"),
+    ("pay a late charge of 5% of the overdue amount", "pay a late charge of 4% of the overdue amount"),
+    (
+        "## 7. Governing Law",
+        "## 7. Break Option\n\nThe Tenant may end this Lease on 31 March 2029 by giving the Landlord not less "
+        "than nine (9) months' written notice.\n\n## 8. Governing Law",
+    ),
+]
+
+
+def amended_lease(text: str) -> str:
+    """The sample lease's text with ``LEASE_AMENDMENTS`` made."""
+    for old, new in LEASE_AMENDMENTS:
+        text = text.replace(old, new)
+    return text
