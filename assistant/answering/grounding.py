@@ -33,6 +33,7 @@ from assistant.text import normalise_numbers, query_terms, sentence_spans
 ANSWER_SUPPORT = 0.6  # share of an answer's words its passage must contain
 STATEMENT_SUPPORT = 0.6  # share of a summary statement's key terms its page must contain
 VALUE_SUPPORT = 0.8  # share of an extracted value's key terms its page must contain
+REFUSAL_WORDS = 4  # "Not stated in the passages." and shorter (``is_refusal``)
 MIN_STATEMENT_WORDS = 6  # a backing quote shorter than this is a heading, a label or a fragment
 # Not ":": a sentence ending in a colon ("... must meet two overall conditions:") only
 # announces what follows, and the answer is in what follows.
@@ -57,8 +58,14 @@ _NOT_STATED = re.compile(
 
 
 def is_refusal(answer: str) -> bool:
-    """True for an empty answer or the model's way of saying the passages do not hold it."""
-    return not answer.strip() or bool(_REFUSAL.search(answer))
+    """True for an empty answer or the model's way of saying the passages do not hold it.
+
+    A bare "Not stated." is one too; "None of the parties may assign" is an answer, so only
+    an answer of ``REFUSAL_WORDS`` words or fewer counts that way.
+    """
+    if not answer.strip() or _REFUSAL.search(answer):
+        return True
+    return says_not_stated(answer) and len(answer.split()) <= REFUSAL_WORDS
 
 
 def may_be_refusal(partial: str) -> bool:

@@ -22,13 +22,7 @@ import numpy as np
 
 from assistant.answering.compose import compose, direct_text
 from assistant.answering.confidence import rate
-from assistant.answering.grounding import (
-    SentenceMatch,
-    find_support,
-    is_refusal,
-    may_be_refusal,
-    says_not_stated,
-)
+from assistant.answering.grounding import SentenceMatch, find_support, is_refusal, may_be_refusal
 from assistant.answering.names import missing_names, question_names
 from assistant.answering.prompts import (
     NOT_FOUND_MESSAGE,
@@ -60,7 +54,6 @@ from assistant.text import clip
 log = logging.getLogger(__name__)
 
 EMPTY_LIBRARY_MESSAGE = "Your library is empty: add documents first."
-REFUSAL_WORDS = 4  # "Not stated in the passages." and shorter
 MAX_RETRIES = 2  # decodings after the first when an answer only repeats the question
 
 
@@ -278,12 +271,7 @@ class Answerer:
         reply = parse_reply(raw, len(result.passages))
         if reply.invalid_passage is not None:
             result.invalid_citations = [reply.invalid_passage]
-        # A bare "Not stated." as the answer (no verdict asked for) is the model's refusal too;
-        # "None of the parties may assign" is an answer, so only a short one counts.
-        bare_not_stated = says_not_stated(reply.answer) and len(reply.answer.split()) <= REFUSAL_WORDS
-        refused = reply.verdict == "not stated" or (
-            reply.verdict is None and (is_refusal(reply.answer) or bare_not_stated)
-        )
+        refused = reply.verdict == "not stated" or (reply.verdict is None and is_refusal(reply.answer))
         if refused and not result.cancelled:
             result.answer = NOT_FOUND_MESSAGE
             result.confidence = rate(result, None, self.settings.min_similarity)

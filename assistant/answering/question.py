@@ -166,8 +166,8 @@ def choice_options(question: str) -> tuple[str, ...]:
     The answer to such a question must name one of them: a reply naming neither ("the
     GNU Library Public License") answers some other question, however well a sentence
     backs it. Only "which"/"who" questions offer a choice here ("Does it allow copying or
-    modifying?" asks about both); the alternatives are the phrases on either side of the one " or " between a comma,
-    colon or dash and the next one (or the question mark).
+    modifying?" asks about both); the alternatives are the phrases on either side of the one
+    " or " between a comma, colon or dash and the next one (or the question mark).
     """
     first = _first_word(question)
     if first not in ("which", "who", "whose"):

@@ -29,6 +29,7 @@ import json
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -327,10 +328,7 @@ def _common_words(sentence_words: Sequence[set[str]]) -> set[str]:
     """
     if len(sentence_words) < MIN_SENTENCES_FOR_COMMON:
         return set()
-    counts: dict[str, int] = {}
-    for words in sentence_words:
-        for word in words:
-            counts[word] = counts.get(word, 0) + 1
+    counts = Counter(word for words in sentence_words for word in words)
     return {word for word, n in counts.items() if n > COMMON_SHARE * len(sentence_words)}
 
 
