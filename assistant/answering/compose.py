@@ -315,3 +315,44 @@ def _citations(
 def _with_markers(sentence: AnswerSentence) -> str:
     markers = "".join(f" [{n}]" for n in sentence.citations)
     return f"{sentence.text}{markers}"
+
+
+def label_side(composed: Composed, label: str) -> Composed:
+    """One side of a comparison with its first sentence opened by the side's name."""
+    first, *rest = composed.sentences
+    text = first.text[:1].lower() + first.text[1:] if first.kind is SentenceKind.NOT_STATED else first.text
+    labelled = replace(first, text=f"{label}: {text}")
+    short = f"{label}: {composed.short_answer}" if composed.short_answer else ""
+    return replace(composed, sentences=[labelled, *rest], short_answer=short)
+
+
+def shift_citations(composed: Composed, offset: int) -> Composed:
+    """The same answer citing passages numbered from ``offset`` + 1: a side's passages
+    follow the sides before it in the answer's one list of passages."""
+    if not offset:
+        return composed
+    sentences = [replace(s, citations=tuple(n + offset for n in s.citations)) for s in composed.sentences]
+    citations = [replace(c, n=c.n + offset) for c in composed.citations]
+    return replace(composed, sentences=sentences, citations=citations)
+
+
+def merge_sides(sides: Sequence[Composed]) -> Composed:
+    """The sides of a comparison as one answer, verified only when every side is.
+
+    The model's guess is kept as the unsupported answer only when no side is backed: a
+    comparison with one side stated and cited still tells the reader something checked,
+    and its other side says plainly that the documents may not answer it.
+    """
+    backed = [s for s in sides if s.direct_supported]
+    return Composed(
+        short_answer="; ".join(s.short_answer for s in backed),
+        sentences=[sentence for side in sides for sentence in side.sentences],
+        citations=[citation for side in sides for citation in side.citations],
+        direct_supported=bool(backed),
+        unsupported_answer=""
+        if backed
+        else "; ".join(s.unsupported_answer for s in sides if s.unsupported_answer),
+        support_rank=max((s.support_rank for s in backed if s.support_rank is not None), default=None),
+        missing_parts=sum(s.missing_parts for s in sides) + len(sides) - len(backed),
+        multi_part=True,
+    )

@@ -39,6 +39,7 @@ MIN_STATEMENT_WORDS = 6  # a backing quote shorter than this is a heading, a lab
 # announces what follows, and the answer is in what follows.
 _SENTENCE_ENDS = frozenset(".!?;")
 _CLOSING = "\"')]”’»"
+_LIST_ITEM_END = re.compile(r";\s*(?:or|and)$", re.IGNORECASE)
 SEMANTIC_TOP = 5  # sentences of the passages, closest in meaning to the question, that count as about it
 FOCUS_SUPPORT = 0.5  # share of the question's topic weight a backing sentence must hold (``focus_share``)
 
@@ -196,9 +197,11 @@ class SentenceMatch:
 
         "Creative Commons Attribution 4.0 International Public License" shares a question's
         words but states nothing: a backing quote has ``MIN_STATEMENT_WORDS`` words or more
-        and ends as a sentence does (a colon announces a list; it does not end a statement).
+        and ends as a sentence does (a colon announces a list; it does not end a statement),
+        or as an item of a legal list does ("... within 30 days of discovery; or").
         """
-        body = self.quote.rstrip(_CLOSING)
+        # An item of a legal list ends "...; or" and is a whole provision.
+        body = _LIST_ITEM_END.sub(";", self.quote.rstrip(_CLOSING))
         return len(self.quote.split()) >= MIN_STATEMENT_WORDS and body[-1:] in _SENTENCE_ENDS
 
     @property

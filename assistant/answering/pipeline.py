@@ -17,10 +17,18 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from assistant.answering.compose import compose, direct_text
+from assistant.answering.compose import (
+    Composed,
+    compose,
+    direct_text,
+    label_side,
+    merge_sides,
+    shift_citations,
+)
 from assistant.answering.confidence import rate
 from assistant.answering.grounding import SentenceMatch, find_support, is_refusal, may_be_refusal
 from assistant.answering.names import missing_names, question_names
@@ -33,7 +41,17 @@ from assistant.answering.prompts import (
     rewrite_messages,
 )
 from assistant.answering.question import QuestionShape, analyse
-from assistant.answering.reply import parse_reply, partial_answer, partial_verdict, repeats_question
+from assistant.answering.reply import Reply, parse_reply, partial_answer, partial_verdict, repeats_question
+from assistant.answering.sides import (
+    SIDE_CANDIDATES,
+    Candidate,
+    Side,
+    asks_each,
+    compare_sides,
+    match_side,
+    side_query,
+    titled_document,
+)
 from assistant.answering.types import (
     Answer,
     PassagePreview,
@@ -96,6 +114,10 @@ class Answerer:
             result.answer = NOT_FOUND_MESSAGE
             return self._finish(result, started, on_token)
         shape = analyse(question)
+        sides = self._sides(question, shape, collection) if not history else []
+        if sides:
+            self._answer_sides(result, question, sides, started, cancel, on_token, on_preview)
+            return self._finish(result, started, None)
         asked = question_text(question, shape)
         passages, texts = self._fit(asked, hits, history_messages, earlier)
         result.passages = passages
@@ -287,6 +309,10 @@ class Answerer:
         composed = compose(
             topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
         )
+        self._apply(result, composed)
+
+    def _apply(self, result: Answer, composed: Composed) -> None:
+        """The composed answer's parts onto ``result``, and its confidence."""
         result.answer = composed.text
         result.short_answer = composed.short_answer
         result.sentences = composed.sentences
@@ -294,6 +320,115 @@ class Answerer:
         result.uncited_sentences = composed.uncited
         result.unsupported_answer = composed.unsupported_answer
         result.confidence = rate(result, composed, self.settings.min_similarity)
+
+    # -- comparisons -----------------------------------------------------------------
+    def _sides(self, question: str, shape: QuestionShape, collection: str | None) -> list[Side]:
+        """The documents a comparison names, one per side, or [] to answer it the usual way.
+
+        A choice question ("which, A or B?") keeps the usual path: it asks for one
+        alternative, and ``compose`` checks the reply names exactly one. A question that
+        neither says "compare" nor asks about each side is split only when both sides name
+        a document's title.
+        """
+        phrases = compare_sides(question) if not shape.options else ()
+        if not phrases:
+            return []
+        candidates = [
+            Candidate(d.id, d.title, d.path)
+            for d in self.library.registry.documents(collection, statuses=("indexed",))
+        ]
+        if not (shape.compare or asks_each(question, phrases)):
+            # Two names joined by "and" are two documents only when titles say so.
+            titled = titled_document(phrases[0], candidates, set())
+            other = titled_document(phrases[1], candidates, {titled.doc_id} if titled else set())
+            if titled is None or other is None:
+                return []
+        taken: set[str] = set()
+        sides: list[Side] = []
+        for index, phrase in enumerate(phrases):
+            query = side_query(question, phrases, index)
+
+            def ranked(_: str, query: str = query) -> list[str]:
+                hits = self.library.search(query, k=SIDE_CANDIDATES, collection=collection, neighbours=0)
+                return [h.doc_id for h in hits]
+
+            found = match_side(phrase, candidates, ranked, self._document_text, taken)
+            if found is None:
+                log.info("No document for %r of the comparison %r: answered the usual way", phrase, question)
+                return []
+            taken.add(found.doc_id)
+            sides.append(Side(phrase[:1].upper() + phrase[1:], found.doc_id, found.title, query))
+        return sides
+
+    def _answer_sides(
+        self,
+        result: Answer,
+        question: str,
+        sides: Sequence[Side],
+        started: float,
+        cancel: CancelToken | None,
+        on_token: TokenCallback | None,
+        on_preview: PreviewCallback | None,
+    ) -> None:
+        """Each side answered from its own document's passages, checked and cited on its own.
+
+        One model call per side: the model reads only that document, so it cannot answer
+        one side with the other's sentence, and each side's answer is checked against its
+        own passages. The sides are shown one after the other, each as soon as it is done.
+        """
+        parts: list[Composed] = []
+        passages: list[SearchHit] = []
+        ttft = 0.0
+        for side in sides:
+            hits = self.library.search(
+                side.query, k=self.settings.passages, documents=[side.doc_id], neighbours=0
+            )
+            shape = replace(analyse(side.query), yes_no=False, compare=False, options=())
+            asked = f"{question_text(side.query, shape)}\n(Answer for {side.label} only, from its passages.)"
+            kept, texts = self._fit(asked, hits, [], "")
+            if on_preview is not None and not passages:
+                self._preview(side.query, kept, on_preview)
+            raw = ""
+            if kept:
+                messages = answer_messages(asked, texts)
+                result.passages = kept  # the reply's schema allows this side's passages only
+                raw = self._generate(side.query, shape, messages, result, started, cancel, None, ())
+                ttft = ttft or result.timings.ttft_ms
+            if result.cancelled:
+                break
+            composed = self._compose_side(side, shape, raw, kept)
+            composed = shift_citations(composed, len(passages))
+            passages.extend(kept)
+            parts.append(composed)
+            if on_token is not None:
+                on_token(("\n" if len(parts) > 1 else "") + composed.text)
+        result.timings.ttft_ms = ttft or result.timings.ttft_ms
+        result.passages = passages
+        if result.cancelled:
+            result.answer = "\n".join(p.text for p in parts)
+            return
+        result.found = any(p.direct_supported or p.unsupported_answer for p in parts)
+        self._apply(result, merge_sides(parts))
+
+    def _compose_side(
+        self, side: Side, shape: QuestionShape, raw: str, passages: list[SearchHit]
+    ) -> Composed:
+        """One side's answer, its first sentence labelled with the side it is about.
+
+        A side the model found nothing for is composed from an empty reply, which no
+        sentence backs: the reader gets that document's closest sentences, cited.
+        """
+        reply = parse_reply(raw, len(passages))
+        if reply.verdict == "not stated" or is_refusal(reply.answer):
+            reply = Reply(answer="", passage=None)
+        accept = self._names_in_document(side.query, passages)
+        composed = compose(
+            side.query, shape, reply, passages, self.library.page_for, self._similarity, accept
+        )
+        return label_side(composed, side.label)
+
+    def _document_text(self, doc_id: str) -> str:
+        return " ".join(page.text for page in self.library.registry.pages(doc_id))
 
     def _names_in_document(
         self, question: str, passages: Sequence[SearchHit]

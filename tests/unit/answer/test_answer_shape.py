@@ -270,3 +270,14 @@ def test_a_sentence_ending_in_a_colon_backs_nothing() -> None:
         "two overall conditions", question, ["A service provider must meet two overall conditions:"]
     )
     assert match is not None and not match.is_statement
+
+
+def test_an_item_of_a_legal_list_backs_its_answer() -> None:
+    """A list item ending '...; or' is a whole provision of a licence, not a fragment."""
+    text = (
+        "Your rights are reinstated: automatically as of the date the violation is cured, "
+        "provided it is cured within 30 days of Your discovery of the violation; or"
+    )
+    question = "Within what time must a violation be cured for the rights to be reinstated?"
+    match = find_support("30 days of your discovery of the violation", question, [text])
+    assert match is not None and match.is_statement and match.supports

@@ -1,0 +1,217 @@
+"""The sides of a comparison ("the GPL-3.0 and the LGPL-3.0") and the document each names.
+
+A comparison answered from the whole library's closest passages is answered from
+whichever document happens to rank first: both sides of "How do the GPL-3.0 and the
+LGPL-3.0 differ on ...?" were read from one licence, or the second side's passages never
+reached the model. Each side is found here as the question words it (a phrase on either
+side of "and", "or", "versus"), then matched to one document of the library: by title or
+file name when the side names one, else by retrieval restricted to documents that mention
+every name the side gives. The pipeline then answers each side from its own document.
+Plain word rules, so they hold on any document set; a question whose sides cannot be told
+apart, or that name one document twice, is answered the usual way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.answering.names import missing_names, question_names
+from assistant.answering.question import choice_options
+
+_WORD = re.compile(r"\S+")
+_JOINERS = frozenset(["and", "or", "versus", "vs", "vs."])
+# Words that end a side's phrase on its left: a determiner or the words that open the question.
+_LEFT_STOPS = frozenset(
+    [
+        "the", "a", "an", "both", "between", "do", "does", "did", "how", "which", "what", "compare",
+        "comparing", "contrast", "in", "is", "are", "were", "was", "under", "by", "from", "to", "for",
+        "on", "about",
+    ]
+)  # fmt: skip
+_FROM = frozenset(["from", "with"])
+_DIFFER = frozenset(["differ", "differs", "different", "compared", "compare", "compares"])
+_SKIP_RIGHT = frozenset(["the", "a", "an", "in", "under", "of"])  # "... and in the rat study"
+# Words that ask to compare rather than name what is compared ("compare" only as the request's
+# first word: "which tests did they use to compare their groups" asks about the comparing).
+_COMPARE_WORDS = frozenset(["differ", "differs", "difference", "differences", "versus", "vs", "both"])
+_LEADING_COMPARE = frozenset(["compare", "contrast"])
+_EACH = re.compile(r"\b(each|both|same|either|neither|respectively)\b", re.IGNORECASE)
+MAX_SIDE_WORDS = 8
+SIDE_CANDIDATES = 10  # passages searched for a side's document when its name is no title
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: the phrase the question names it by, and its document."""
+
+    label: str  # as the question words it, capitalised: "GPL-3.0", "The rat fracture-gap study"
+    doc_id: str
+    document: str  # the document's title
+    query: str  # the question as it bears on this side (``side_query``)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A library document a side may name."""
+
+    doc_id: str
+    title: str
+    path: str
+
+
+def compare_sides(question: str) -> tuple[str, ...]:
+    """The two things a comparison sets side by side, as the question names them, or ().
+
+    A choice question's alternatives are its sides. Otherwise the first "A and B" (or
+    "A versus B") in which both phrases carry a name (a capital or a digit, as
+    ``question_names`` reads one), or that end on the same noun ("the FES study and the
+    rat fracture-gap study"). The left phrase runs back to a determiner or an opening
+    word, the right one forward over names, or up to the noun the left one ends with.
+    """
+    options = choice_options(question)
+    if options:
+        return options
+    words = [w.group(0) for w in _WORD.finditer(question.rstrip("?. "))]
+    for index, word in enumerate(words):
+        before = words[index - 1].lower() if index else ""
+        if index == 0 or not (word.lower() in _JOINERS or (word.lower() in _FROM and before in _DIFFER)):
+            continue
+        # "the 2019 lease differs from the 2021 lease": the left side ends before the verb.
+        left = _left_phrase(words[: index - 1] if word.lower() in _FROM else words[:index])
+        right, same_noun = _right_phrase(words[index + 1 :], left)
+        if left and right and (same_noun or (_names(left) and _names(right))):
+            return (left, right)
+    return ()
+
+
+def _clean(word: str) -> str:
+    return word.strip(",;:()\"'“”")
+
+
+def _names(phrase: str) -> list[str]:
+    return question_names(f"x {phrase}")
+
+
+def _left_phrase(words: Sequence[str]) -> str:
+    taken: list[str] = []
+    for word in reversed(words):
+        # "BY" of "CC BY 4.0" is a name's word; "by" is not.
+        if (word.lower() in _LEFT_STOPS and not word.isupper()) or len(taken) == MAX_SIDE_WORDS:
+            break
+        taken.insert(0, _clean(word))
+        if word[:1] in "(,":
+            break
+    return " ".join(w for w in taken if w)
+
+
+def _right_phrase(words: Sequence[str], left: str) -> tuple[str, bool]:
+    """The phrase after the joiner, and whether it ends on the left phrase's noun."""
+    head = _clean(left.split()[-1]).lower() if left else ""
+    index = 0
+    while index < len(words) and words[index].lower() in _SKIP_RIGHT:
+        index += 1
+    rest = [_clean(w) for w in words[index : index + MAX_SIDE_WORDS]]
+    cut = [i for i, word in enumerate(words[index : index + MAX_SIDE_WORDS]) if word[-1:] in ",;:"]
+    rest = rest[: cut[0] + 1] if cut else rest
+    if head in (w.lower() for w in rest):
+        end = [w.lower() for w in rest].index(head) + 1
+        # A name's trailing words stay with it: "the Zope Public License 2.1".
+        while end < len(rest) and _names(rest[end]):
+            end += 1
+        return " ".join(rest[:end]), True
+    # No shared noun: the run of names (and hyphenated words) that opens the phrase.
+    run: list[str] = []
+    for word in rest:
+        if not (_names(word) or "-" in word):
+            break
+        run.append(word)
+    return " ".join(run), False
+
+
+def side_query(question: str, sides: Sequence[str], index: int) -> str:
+    """The question as it bears on one side: the other side and the comparing words left out.
+
+    "How do the GPL-3.0 and the LGPL-3.0 differ on combining ...?" becomes, for the GPL's
+    side, "How do the GPL-3.0 on combining ...?": the model reads only that document's
+    passages, and a word of the other side or "differ" names nothing that side's sentences
+    hold, so the answer check would count it as missed.
+    """
+    text = question
+    for other, phrase in enumerate(sides):
+        if other == index:
+            continue
+        name = rf"(?<![\w-]){re.escape(phrase)}(?!\w)"  # "GPL-3.0" is not inside "LGPL-3.0"
+        joiner = r"(?:and|or|versus|vs\.?|from|with)"
+        article = r"(?:(?:the|a|an|in|under)\s+)*"
+        if other > index:  # "the A and the B": the joiner goes with B
+            text = re.sub(rf",?\s+{joiner}\s+{article}{name}", "", text, count=1, flags=re.IGNORECASE)
+        else:
+            text = re.sub(rf"{name},?\s+{joiner}\s+{article}", "", text, count=1, flags=re.IGNORECASE)
+        text = re.sub(name, " ", text, flags=re.IGNORECASE)
+    words = text.split()
+    if words and words[0].lower() in _LEADING_COMPARE:
+        words = words[1:]
+    return " ".join(w for w in words if _clean(w).lower() not in _COMPARE_WORDS)
+
+
+def asks_each(question: str, sides: Sequence[str]) -> bool:
+    """Whether a question that does not say "compare" still asks about each side apart.
+
+    "... and what is lost under each?", "Do the A and the B set the same threshold?", or
+    two sides of one kind ("the FES study and the rat study"). Without such a sign, "the
+    Landlord and the Tenant" are two parties of one document, not two documents.
+    """
+    last = {_clean(side.split()[-1]).lower() for side in sides if side.split()}
+    return bool(_EACH.search(question)) or len(last) == 1
+
+
+def titled_document(phrase: str, candidates: Sequence[Candidate], taken: set[str]) -> Candidate | None:
+    """The one free document whose title or file name holds every name of ``phrase``."""
+    names = _names(phrase)
+    if not names:
+        return None
+    titled = [
+        c
+        for c in candidates
+        if c.doc_id not in taken and _holds_words(names, f"{c.title} {Path(c.path).stem}")
+    ]
+    return titled[0] if len(titled) == 1 else None
+
+
+def match_side(
+    phrase: str,
+    candidates: Sequence[Candidate],
+    search: Callable[[str], Sequence[str]],
+    text_of: Callable[[str], str],
+    taken: set[str],
+) -> Candidate | None:
+    """The document ``phrase`` names: the one whose title or file name holds all its names,
+    else the best-ranked for the phrase among documents that mention them all.
+
+    ``search`` gives doc ids in rank order for a query; ``text_of`` a document's text.
+    A document already ``taken`` by the other side is never the answer: "the GPL-3.0"
+    must not match the LGPL-3.0's title, and two sides in one document compare nothing.
+    """
+    titled = titled_document(phrase, candidates, taken)
+    if titled is not None:
+        return titled
+    names = _names(phrase)
+    by_id = {c.doc_id: c for c in candidates if c.doc_id not in taken}
+    for doc_id in dict.fromkeys(search(phrase)):
+        candidate = by_id.get(doc_id)
+        if candidate is not None and not missing_names(names, f"{candidate.title} {text_of(doc_id)}"):
+            return candidate
+    return None
+
+
+def _holds_words(names: Sequence[str], text: str) -> bool:
+    """Whether every name is in ``text`` as whole words ("GPL-3.0" is not in "LGPL-3.0")."""
+    plain = _plain(text)
+    return all(re.search(rf"(?<!\w){re.escape(_plain(name))}(?!\w)", plain) for name in names)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[-_\u2010]", " ", text.lower()).split())

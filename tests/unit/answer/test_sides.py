@@ -1,0 +1,154 @@
+"""A comparison is answered side by side, each side from the document the question names."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.pipeline import Answerer
+from assistant.answering.sides import Candidate, asks_each, compare_sides, match_side, side_query
+from assistant.answering.types import Confidence, SentenceKind
+from assistant.config import Settings
+from assistant.index.indexer import Indexer
+from assistant.index.library import Library
+from assistant.testing.documents import write_text_pdf
+from assistant.testing.fake_embedder import HashEmbedder
+from assistant.testing.scripted_chat import ScriptedChatModel
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("How do the GPL-3.0 and the LGPL-3.0 differ on linking?", ("GPL-3.0", "LGPL-3.0")),
+        ("Both CC BY 4.0 and GPL-3.0 give 30 days to cure. From what event?", ("CC BY 4.0", "GPL-3.0")),
+        ("How do the PSF License and the Zope Public License 2.1 treat trademarks?",
+         ("PSF License", "Zope Public License 2.1")),
+        ("What framework governed the FES study and the rat fracture-gap study?",
+         ("FES study", "rat fracture-gap study")),
+        ("How does the 2019 lease differ from the 2021 lease on rent?", ("2019 lease", "2021 lease")),
+        ("Which is longer, the MIT licence or the BSD licence?", ("MIT licence", "BSD licence")),
+        ("What is the rent and when is it due?", ()),
+        ("How much is the deposit and the rent?", ()),
+        ("Do both the lease and the sublease allow pets?", ()),  # no name, no shared noun
+        ("Compare the deposit and the rent.", ()),
+    ],
+)  # fmt: skip
+def test_compare_sides(question: str, sides: tuple[str, ...]) -> None:
+    assert compare_sides(question) == sides
+
+
+@pytest.mark.parametrize(
+    ("question", "index", "query"),
+    [
+        ("How do the GPL-3.0 and the LGPL-3.0 differ on linking?", 0, "How do the GPL-3.0 on linking?"),
+        ("How do the GPL-3.0 and the LGPL-3.0 differ on linking?", 1, "How do the LGPL-3.0 on linking?"),
+        ("Compare the MPL-2.0 and the GPL-3.0 on termination.", 1, "the GPL-3.0 on termination."),
+        ("Which tests did the FES study and the rat study use to compare groups?", 0,
+         "Which tests did the FES study use to compare groups?"),
+    ],
+)  # fmt: skip
+def test_side_query_leaves_out_the_other_side(question: str, index: int, query: str) -> None:
+    assert side_query(question, compare_sides(question), index) == query
+
+
+@pytest.mark.parametrize(
+    ("question", "each"),
+    [
+        ("What exactly is lost under the MPL-2.0 and the Apache-2.0 in each case?", True),
+        ("Do the Apache-2.0 and the MPL-2.0 set the same threshold?", True),
+        ("What did the FES study and the rat study measure?", True),  # one kind of thing: two documents
+        ("What do the Landlord and the Tenant owe?", False),  # two parties of one document
+    ],
+)
+def test_asks_each(question: str, each: bool) -> None:
+    assert asks_each(question, compare_sides(question)) is each
+
+
+GPL = Candidate("g", "GPL-3.0", "/docs/GPL-3.0.txt")
+LGPL = Candidate("l", "LGPL-3.0", "/docs/LGPL-3.0.txt")
+STUDY = Candidate("s", "Multi-contact stimulation for hand opening", "/docs/fes-2016.pdf")
+
+
+def test_a_side_named_by_title_matches_that_title_only() -> None:
+    never = lambda query: pytest.fail("a title match needs no search")  # noqa: E731
+    assert match_side("GPL-3.0", [LGPL, GPL], never, lambda d: "", set()) == GPL
+    assert match_side("LGPL-3.0", [LGPL, GPL], never, lambda d: "", set()) == LGPL
+
+
+def test_a_side_not_in_a_title_is_the_best_ranked_document_that_mentions_its_names() -> None:
+    texts = {"g": "GNU General Public License", "s": "FES was delivered through an array"}
+    ranked = lambda query: ["g", "s"]  # noqa: E731
+    assert match_side("FES study", [GPL, STUDY], ranked, texts.__getitem__, set()) == STUDY
+    assert match_side("FES study", [GPL, STUDY], ranked, texts.__getitem__, {"s"}) is None  # taken
+
+
+# --- through the pipeline: a real on-disk library, the scripted model --------------------------
+
+LICENCES = {
+    "GPL-3.0": "The GNU GPL does not permit incorporating your program into proprietary programs.",
+    "LGPL-3.0": "You may convey a Combined Work under terms of your choice, provided you give notice.",
+    "MIT": "Permission is granted to deal in the Software without restriction, subject to notice.",
+}
+
+
+@pytest.fixture
+def library(quire_home: Path, tmp_path: Path) -> Iterator[Library]:
+    settings = Settings.load(quire_home)
+    settings.answer.min_similarity = 0.05  # the hash embedder's similarities are low
+    (tmp_path / "docs").mkdir()
+    for name, text in LICENCES.items():
+        write_text_pdf(tmp_path / "docs" / f"{name}.pdf", [text])
+    with Library.open(settings, HashEmbedder()) as lib:
+        Indexer(lib).run([tmp_path / "docs"])
+        yield lib
+
+
+def reply(answer: str) -> str:
+    return json.dumps({"passage": 1, "answer": answer})
+
+
+QUESTION = "How do the GPL-3.0 and the LGPL-3.0 differ on combining with proprietary programs?"
+
+
+def test_each_side_is_answered_from_its_own_document_and_cited(library: Library) -> None:
+    model = ScriptedChatModel(
+        [reply("it does not permit incorporating your program into proprietary programs"),
+         reply("you may convey a Combined Work under terms of your choice")]
+    )  # fmt: skip
+    streamed: list[str] = []
+    result = Answerer(library, model, library.settings).answer(QUESTION, on_token=streamed.append)
+    assert len(model.calls) == 2  # one call per side
+    first, second = (call[-1]["content"] for call in model.received)
+    assert "GPL-3.0.pdf" not in first and LICENCES["GPL-3.0"] in first and LICENCES["LGPL-3.0"] not in first
+    assert LICENCES["LGPL-3.0"] in second and LICENCES["GPL-3.0"] not in second
+    lines = result.answer.splitlines()
+    assert lines[0].startswith("GPL-3.0: It does not permit") and lines[0].endswith("[1]")
+    assert any(line.startswith("LGPL-3.0: You may convey") and line.endswith("[2]") for line in lines)
+    assert [c.document for c in result.citations] == ["GPL-3.0", "LGPL-3.0"]
+    assert [c.n for c in result.citations] == [1, 2]
+    assert result.found and result.verified
+    assert result.confidence is Confidence.MEDIUM  # a comparison is never "high"
+    assert "".join(streamed) == result.answer  # each side shown as soon as it is done
+
+
+def test_a_side_the_documents_do_not_answer_shows_its_closest_passage(library: Library) -> None:
+    model = ScriptedChatModel(
+        [
+            reply("it does not permit incorporating your program into proprietary programs"),
+            reply("not stated"),
+        ]
+    )
+    result = Answerer(library, model, library.settings).answer(QUESTION)
+    second = [s for s in result.sentences if s.text.startswith("LGPL-3.0:")]
+    assert second and second[0].kind is SentenceKind.NOT_STATED
+    assert any(c.document == "LGPL-3.0" for c in result.citations)  # its closest sentence, cited
+    assert result.found and not result.verified
+
+
+def test_two_parties_of_one_document_are_not_split(library: Library) -> None:
+    model = ScriptedChatModel([reply("not stated")])
+    Answerer(library, model, library.settings).answer("What do the Licensor and the Licensee owe?")
+    assert len(model.calls) == 1  # the usual path: one call over the whole library
