@@ -51,6 +51,7 @@ from assistant.answering.sides import (
     match_side,
     side_query,
     titled_document,
+    without_side,
 )
 from assistant.answering.types import (
     Answer,
@@ -357,7 +358,8 @@ class Answerer:
                 log.info("No document for %r of the comparison %r: answered the usual way", phrase, question)
                 return []
             taken.add(found.doc_id)
-            sides.append(Side(phrase[:1].upper() + phrase[1:], found.doc_id, found.title, query))
+            label = phrase[:1].upper() + phrase[1:]
+            sides.append(Side(label, found.doc_id, found.title, query, without_side(query, phrase)))
         return sides
 
     def _answer_sides(
@@ -381,13 +383,13 @@ class Answerer:
         ttft = 0.0
         for side in sides:
             hits = self.library.search(
-                side.query, k=self.settings.passages, documents=[side.doc_id], neighbours=0
+                side.topic, k=self.settings.passages, documents=[side.doc_id], neighbours=0
             )
             shape = replace(analyse(side.query), yes_no=False, compare=False, options=())
             asked = f"{question_text(side.query, shape)}\n(Answer for {side.label} only, from its passages.)"
             kept, texts = self._fit(asked, hits, [], "")
             if on_preview is not None and not passages:
-                self._preview(side.query, kept, on_preview)
+                self._preview(side.topic, kept, on_preview)
             raw = ""
             if kept:
                 messages = answer_messages(asked, texts)
@@ -421,9 +423,9 @@ class Answerer:
         reply = parse_reply(raw, len(passages))
         if reply.verdict == "not stated" or is_refusal(reply.answer):
             reply = Reply(answer="", passage=None)
-        accept = self._names_in_document(side.query, passages)
+        accept = self._names_in_document(side.topic, passages)
         composed = compose(
-            side.query, shape, reply, passages, self.library.page_for, self._similarity, accept
+            side.topic, shape, reply, passages, self.library.page_for, self._similarity, accept
         )
         return label_side(composed, side.label)
 

@@ -50,7 +50,8 @@ class Side:
     label: str  # as the question words it, capitalised: "GPL-3.0", "The rat fracture-gap study"
     doc_id: str
     document: str  # the document's title
-    query: str  # the question as it bears on this side (``side_query``)
+    query: str  # the question as it bears on this side (``side_query``): what the model reads
+    topic: str  # that question without the side's own name: what is searched for in its document
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,13 @@ def side_query(question: str, sides: Sequence[str], index: int) -> str:
     if words and words[0].lower() in _LEADING_COMPARE:
         words = words[1:]
     return " ".join(w for w in words if _clean(w).lower() not in _COMPARE_WORDS)
+
+
+def without_side(query: str, phrase: str) -> str:
+    """``query`` less the side's own phrase: within the side's document, "the FES study"
+    names every page, and the pages about what was asked are found by the rest."""
+    name = rf"(?:\b(?:the|a|an)\s+)?(?<![\w-]){re.escape(phrase)}(?!\w)"
+    return " ".join(re.sub(name, " ", query, count=1, flags=re.IGNORECASE).split())
 
 
 def asks_each(question: str, sides: Sequence[str]) -> bool:

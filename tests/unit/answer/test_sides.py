@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.pipeline import Answerer
-from assistant.answering.sides import Candidate, asks_each, compare_sides, match_side, side_query
+from assistant.answering.sides import (
+    Candidate,
+    asks_each,
+    compare_sides,
+    match_side,
+    side_query,
+    without_side,
+)
 from assistant.answering.types import Confidence, SentenceKind
 from assistant.config import Settings
 from assistant.index.indexer import Indexer
@@ -52,6 +59,18 @@ def test_compare_sides(question: str, sides: tuple[str, ...]) -> None:
 )  # fmt: skip
 def test_side_query_leaves_out_the_other_side(question: str, index: int, query: str) -> None:
     assert side_query(question, compare_sides(question), index) == query
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase", "topic"),
+    [
+        ("Which tests did the FES study use?", "FES study", "Which tests did use?"),
+        ("How do the GPL-3.0 on linking?", "GPL-3.0", "How do on linking?"),
+        ("How do the LGPL-3.0 on linking?", "GPL-3.0", "How do the LGPL-3.0 on linking?"),
+    ],
+)
+def test_a_side_is_searched_in_its_document_without_its_own_name(query: str, phrase: str, topic: str) -> None:
+    assert without_side(query, phrase) == topic
 
 
 @pytest.mark.parametrize(
