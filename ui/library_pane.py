@@ -56,6 +56,8 @@ def status_text(doc: DocumentRecord) -> str:
         return f"{label}: {doc.error}"
     if doc.status == "indexed" and doc.ocr_pending:
         return f"{label} (OCR of {len(doc.ocr_pending)} page(s) waiting)"
+    if doc.stale:
+        return f"{label} (read by an older version: Re-index it for better text)"
     return label
 
 

@@ -80,6 +80,10 @@ def cmd_index(args: argparse.Namespace, session: Session) -> int:
             f"{report.moved} moved, {len(report.failed)} failed, {report.skipped} skipped "
             f"in {report.seconds:.1f} s. Library: {report.documents} documents, {report.chunks} chunks."
         )
+        if report.reread:
+            print(
+                f"  {report.reread} of the updated documents were read again by this version's better reader."
+            )
         for problem in report.failed:
             print(f"  failed: {problem.path}: {problem.reason}")
         for problem in report.warnings:
@@ -138,6 +142,7 @@ def cmd_docs(args: argparse.Namespace, session: Session) -> int:
             "error": d.error,
             "collections": session.document_collections(d.id),
             "ocr_pending": d.ocr_pending,
+            "stale": d.stale,
         }
         for d in session.documents(args.collection)
     ]
@@ -148,8 +153,15 @@ def cmd_docs(args: argparse.Namespace, session: Session) -> int:
     else:
         for row in rows:
             extra = f"  ({row['error']})" if row["error"] else ""
+            extra += "  (read by an older version: re-index it)" if row["stale"] else ""
             print(
                 f"{row['id']}  {row['status']:<8} {row['pages']:>4} p {row['chunks']:>5} ch  {row['title']}{extra}"
+            )
+        stale = sum(1 for row in rows if row["stale"])
+        if stale:
+            print(
+                f"{stale} document(s) were read by an older version of Quire; `quire index PATH` with their "
+                "folder reads them again with the better reader (their ids and collections are kept)."
             )
     return ExitCode.OK
 

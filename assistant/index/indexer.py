@@ -52,6 +52,7 @@ class IndexReport:
     updated: int = 0
     unchanged: int = 0
     moved: int = 0
+    reread: int = 0  # of ``updated``: unchanged files read again by a newer reader (``DocumentRecord.stale``)
     skipped_files: list[FileProblem] = field(default_factory=list)  # never indexed: unsupported type
     failed: list[FileProblem] = field(default_factory=list)
     warnings: list[FileProblem] = field(default_factory=list)
@@ -77,6 +78,7 @@ class IndexReport:
             "documents": self.documents,
             "chunks": self.chunks,
             "moved": self.moved,
+            "reread": self.reread,
             "skipped": self.skipped,
             "skipped_files": [{"path": f.path, "reason": f.reason} for f in self.skipped_files],
             "warnings": [{"path": w.path, "reason": w.reason} for w in self.warnings],
@@ -191,7 +193,8 @@ class Indexer:
         return self.report
 
     def _plan(self, files: list[Path], collection: str | None) -> list[Path]:
-        """Files that need reading; unchanged ones (same path, size, mtime) are counted now."""
+        """Files that need reading; unchanged ones (same path, size, mtime, read by the current
+        reader) are counted now."""
         todo: list[Path] = []
         for path in files:
             doc = self.registry.document_by_path(str(path))
@@ -206,6 +209,7 @@ class Indexer:
                 and doc.status == Status.INDEXED
                 and doc.size == stat.st_size
                 and doc.mtime == stat.st_mtime
+                and not doc.stale
             ):
                 self.report.unchanged += 1
                 self._add_to_collection(doc.id, collection)
@@ -219,7 +223,8 @@ class Indexer:
         known_hashes = (
             set()
             if self.force
-            else {d.content_hash for d in self.registry.documents(statuses=(Status.INDEXED,))}
+            # A stale document's text is not worth copying: a copy of its file is read anew.
+            else {d.content_hash for d in self.registry.documents(statuses=(Status.INDEXED,)) if not d.stale}
         )
         items: queue.Queue[object] = queue.Queue(maxsize=4)
         reader = threading.Thread(
@@ -332,6 +337,7 @@ class Indexer:
             existing = self.registry.document_by_path(str(item.path))
             if existing is not None and existing.status == Status.INDEXED:
                 self.report.updated += 1
+                self.report.reread += existing.stale
             else:
                 self.report.added += 1
             doc_id = self._store(

@@ -19,6 +19,7 @@ from pathlib import Path
 from assistant.index import schema
 from assistant.ingest.chunking import Chunk
 from assistant.ingest.types import Page
+from assistant.ingest.versions import FIRST_VERSION, reader_version
 from assistant.migrations import connect
 from assistant.text import query_terms
 
@@ -47,6 +48,12 @@ class DocumentRecord:
     status: str
     error: str
     ocr_pending: list[int]
+    reader: int = FIRST_VERSION  # the version of the reader that read its text
+
+    @property
+    def stale(self) -> bool:
+        """Whether a newer reader would read its text differently (re-index it to update)."""
+        return self.status == Status.INDEXED and self.reader < reader_version(self.format)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> DocumentRecord:
@@ -64,6 +71,7 @@ class DocumentRecord:
             status=row["status"],
             error=row["error"],
             ocr_pending=pending,
+            reader=row["reader"],
         )
 
 
@@ -227,7 +235,7 @@ class Registry:
             )
             conn.execute(
                 "UPDATE documents SET title = ?, format = ?, content_hash = ?, size = ?, mtime = ?, pages = ?,"
-                " chunks = ?, status = ?, error = '', ocr_pending = ?, updated_at = ? WHERE id = ?",
+                " chunks = ?, status = ?, error = '', ocr_pending = ?, updated_at = ?, reader = ? WHERE id = ?",
                 (
                     title,
                     fmt,
@@ -239,6 +247,7 @@ class Registry:
                     Status.INDEXED,
                     ",".join(str(n) for n in sorted(ocr_pending)),
                     time.time(),
+                    reader_version(fmt),
                     doc_id,
                 ),
             )

@@ -69,6 +69,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (doc_id, collection)
     );
     """,
+    # 2: the version of the reader that read each document (``assistant.ingest.versions``);
+    # documents indexed before it were read by the first readers.
+    """
+    ALTER TABLE documents ADD COLUMN reader INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from pytestqt.qtbot import QtBot
 
+from assistant.config import Settings
 from assistant.errors import QuireError
+from assistant.ingest.versions import FIRST_VERSION
 from assistant.jobs import JobState
 from assistant.llm.chat import ChatMessage
 from assistant.testing.documents import write_text_pdf
@@ -25,7 +28,7 @@ from tests.gui.conftest import (
 )
 from ui.dialogs import SettingsDialog
 from ui.main_window import MainWindow
-from ui.operations import ANSWER, CONVERSATIONS, MODELS, PAGES, SEARCH
+from ui.operations import ANSWER, CONVERSATIONS, INDEX, LIBRARY, MODELS, PAGES, SEARCH
 
 # The offscreen platform plugin has no window system to pass size hints or raise() to.
 pytestmark = [
@@ -376,3 +379,24 @@ def test_switching_the_model_in_settings_frees_the_old_one(
         dialog._save()
     assert blocker.args == ["other-model"] and "other-model" in window.model_label.text()
     assert old.closes == 1 and model_slot.model.closes == 0
+
+
+def test_a_document_read_by_an_older_version_says_so_until_reindexed(
+    qtbot: QtBot, make_window: WindowMaker, settings: Settings, tmp_path: Path
+) -> None:
+    window = make_window()
+    lease = _lease(tmp_path)
+    add_and_wait(qtbot, window, [lease])
+    db = sqlite3.connect(settings.library_dir / "registry.sqlite3")
+    with db:  # as a library indexed before the PDF reader read columns in order
+        db.execute("UPDATE documents SET reader = ?", (FIRST_VERSION,))
+    db.close()
+    with job_done(qtbot, window.bridge, LIBRARY):
+        window.bridge.refresh_library()
+    item = window.library_pane.item_for(str(lease))
+    assert item is not None and "older version: Re-index" in item.text(1)
+
+    with job_done(qtbot, window.bridge, INDEX, 30_000):
+        window.reindex([lease])
+    item = window.library_pane.item_for(str(lease))
+    assert item is not None and item.text(1) == "Indexed"
