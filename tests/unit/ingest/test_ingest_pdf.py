@@ -145,3 +145,25 @@ def test_single_column_page_reads_as_before(tmp_path: Path) -> None:
     path = write_text_pdf(tmp_path / "plain.pdf", [_LEFT])
     text = load_document(path, max_file_bytes=LIMIT).pages[0].text
     assert " ".join(text.split()) == " ".join(_LEFT.split())
+
+
+class _WideCharPage:
+    """A text page whose whole text is shorter than its characters (one took two UTF-16 units)."""
+
+    chars = "Ab c"
+
+    def count_chars(self) -> int:
+        return len(self.chars)
+
+    def get_text_range(self, index: int = 0, count: int = -1) -> str:
+        return self.chars[:-1] if count == -1 else self.chars[index : index + count]
+
+    def get_charbox(self, index: int, loose: bool = False) -> tuple[float, float, float, float]:
+        return (10.0 * index, 700.0, 10.0 * index + 8, 712.0)
+
+
+def test_characters_keep_their_boxes_when_the_page_text_does_not_line_up() -> None:
+    from assistant.ingest.pdf_runs import page_runs
+
+    runs = page_runs(_WideCharPage(), 612, 792)
+    assert "".join(run.text for run in runs).replace(" ", "") == "Abc"
