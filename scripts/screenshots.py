@@ -193,6 +193,12 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
         dialog.resize(1300, 640)
         shoot(dialog, "12-comparison.png")
         dialog.close()
+    # The same two versions compared by a question in the chat: each side from its own document.
+    window.new_conversation()
+    chat.question.setPlainText("How do the lease agreement and the 2027 lease differ on the monthly rent?")
+    chat.submit()
+    _wait(app, idle(ops.ANSWER), 300, "the side-by-side answer")
+    shoot(window, "13-compare-question.png")
     window.close()
     return saved
 

@@ -55,9 +55,11 @@ from assistant.answering.sides import (
 )
 from assistant.answering.types import (
     Answer,
+    AnswerSentence,
     PassagePreview,
     PreviewCallback,
     QuestionError,
+    SentenceKind,
     TokenCallback,
     Turn,
 )
@@ -420,6 +422,12 @@ class Answerer:
         A side the model found nothing for is composed from an empty reply, which no
         sentence backs: the reader gets that document's closest sentences, cited.
         """
+        if not passages:  # nothing of that document cleared retrieval
+            empty = Composed(short_answer="", missing_parts=1)
+            empty.sentences.append(
+                AnswerSentence("no passage of it was found on this.", (), True, SentenceKind.NOT_STATED)
+            )
+            return label_side(empty, side.label)
         reply = parse_reply(raw, len(passages))
         if reply.verdict == "not stated" or is_refusal(reply.answer):
             reply = Reply(answer="", passage=None)

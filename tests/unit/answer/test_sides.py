@@ -21,7 +21,7 @@ from assistant.answering.types import Confidence, SentenceKind
 from assistant.config import Settings
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
-from assistant.testing.documents import write_text_pdf
+from assistant.testing.documents import write_scanned_pdf, write_text_pdf
 from assistant.testing.fake_embedder import HashEmbedder
 from assistant.testing.scripted_chat import ScriptedChatModel
 
@@ -171,3 +171,18 @@ def test_two_parties_of_one_document_are_not_split(library: Library) -> None:
     model = ScriptedChatModel([reply("not stated")])
     Answerer(library, model, library.settings).answer("What do the Licensor and the Licensee owe?")
     assert len(model.calls) == 1  # the usual path: one call over the whole library
+
+
+def test_a_side_whose_document_has_no_text_says_so(library: Library, tmp_path: Path) -> None:
+    library.settings.index.ocr = False
+    (tmp_path / "scans").mkdir()
+    write_scanned_pdf(tmp_path / "scans" / "EUPL-1.2.pdf", ["European Union Public Licence"])
+    Indexer(library).run([tmp_path / "scans"])
+    model = ScriptedChatModel(
+        [reply("it does not permit incorporating your program into proprietary programs")]
+    )
+    question = "How do the GPL-3.0 and the EUPL-1.2 differ on combining with proprietary programs?"
+    result = Answerer(library, model, library.settings).answer(question)
+    assert len(model.calls) == 1  # the side without text is not put to the model
+    assert "EUPL-1.2: no passage of it was found on this." in result.answer.splitlines()
+    assert result.answer.startswith("GPL-3.0: It does not permit")
