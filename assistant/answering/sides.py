@@ -169,11 +169,16 @@ def asks_each(question: str, sides: Sequence[str]) -> bool:
     """Whether a question that does not say "compare" still asks about each side apart.
 
     "... and what is lost under each?", "Do the A and the B set the same threshold?", or
-    two sides of one kind ("the FES study and the rat study"). Without such a sign, "the
+    two sides of one kind ("the FES study and the rat study", "the PSF License and the Zope
+    Public License 2.1"). Without such a sign, "the
     Landlord and the Tenant" are two parties of one document, not two documents.
     """
-    last = {_clean(side.split()[-1]).lower() for side in sides if side.split()}
-    return bool(_EACH.search(question)) or len(last) == 1
+    if _EACH.search(question):
+        return True
+    # The right side holds the noun the left one ends with: "the PSF License and the Zope
+    # Public License 2.1", as ``compare_sides`` reads two things of one kind.
+    left, *others = ([_clean(w).lower() for w in side.split()] for side in sides)
+    return bool(left) and all(left[-1] in words for words in others)
 
 
 def titled_document(phrase: str, candidates: Sequence[Candidate], taken: set[str]) -> Candidate | None:

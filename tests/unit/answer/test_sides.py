@@ -79,6 +79,7 @@ def test_a_side_is_searched_in_its_document_without_its_own_name(query: str, phr
         ("What exactly is lost under the MPL-2.0 and the Apache-2.0 in each case?", True),
         ("Do the Apache-2.0 and the MPL-2.0 set the same threshold?", True),
         ("What did the FES study and the rat study measure?", True),  # one kind of thing: two documents
+        ("How do the PSF License and the Zope Public License 2.1 treat trademarks?", True),
         ("What do the Landlord and the Tenant owe?", False),  # two parties of one document
     ],
 )
