@@ -351,7 +351,7 @@ class Answerer:
         for index, phrase in enumerate(phrases):
             query = side_query(question, phrases, index)
 
-            def ranked(_: str, query: str = query) -> list[str]:
+            def ranked(query: str = query) -> list[str]:
                 hits = self.library.search(query, k=SIDE_CANDIDATES, collection=collection, neighbours=0)
                 return [h.doc_id for h in hits]
 
@@ -452,8 +452,7 @@ class Answerer:
                 return True
             hit = passages[match.passage]
             if hit.doc_id not in texts:
-                pages = self.library.registry.pages(hit.doc_id) if hit.doc_id else []
-                texts[hit.doc_id] = " ".join(page.text for page in pages) or hit.text
+                texts[hit.doc_id] = (self._document_text(hit.doc_id) if hit.doc_id else "") or hit.text
             missing = missing_names(names, f"{hit.document} {texts[hit.doc_id]}")
             if missing:
                 log.info(

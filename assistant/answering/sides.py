@@ -197,14 +197,15 @@ def titled_document(phrase: str, candidates: Sequence[Candidate], taken: set[str
 def match_side(
     phrase: str,
     candidates: Sequence[Candidate],
-    search: Callable[[str], Sequence[str]],
+    ranked: Callable[[], Sequence[str]],
     text_of: Callable[[str], str],
     taken: set[str],
 ) -> Candidate | None:
     """The document ``phrase`` names: the one whose title or file name holds all its names,
     else the best-ranked for the phrase among documents that mention them all.
 
-    ``search`` gives doc ids in rank order for a query; ``text_of`` a document's text.
+    ``ranked`` gives, when a title does not settle it, the doc ids in rank order for the
+    side's question; ``text_of`` a document's text.
     A document already ``taken`` by the other side is never the answer: "the GPL-3.0"
     must not match the LGPL-3.0's title, and two sides in one document compare nothing.
     """
@@ -213,7 +214,7 @@ def match_side(
         return titled
     names = _names(phrase)
     by_id = {c.doc_id: c for c in candidates if c.doc_id not in taken}
-    for doc_id in dict.fromkeys(search(phrase)):
+    for doc_id in dict.fromkeys(ranked()):
         candidate = by_id.get(doc_id)
         if candidate is not None and not missing_names(names, f"{candidate.title} {text_of(doc_id)}"):
             return candidate
