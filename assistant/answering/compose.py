@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.answering.grounding import ASKING_WORDS, SentenceMatch, Similarity, find_support, stems
-from assistant.answering.question import QuestionShape
+from assistant.answering.question import QuestionShape, without_options
 from assistant.answering.reply import Reply, repeats_question
 from assistant.answering.types import AnswerSentence, Citation, SentenceKind
 from assistant.index.retrieve import SearchHit
@@ -109,14 +109,16 @@ def compose(
     direct = direct_text(reply.answer, reply.verdict, final=True)
     # The passage the model chose is searched first: when it backs the answer, it is the citation.
     # The direct answer answers the first part; the other parts get their own sentences below.
-    match = _backing(reply, shape.parts[0] if shape.multi_part else question, texts, similarity)
+    match = _backing(
+        reply, shape.parts[0] if shape.multi_part else question, texts, similarity, shape.options
+    )
     quotes: list[SentenceMatch] = []
     # An answer that only repeats the question ("a late payment" for "how long to cure a late
     # payment?") is in the sentence because the question is: it states nothing.
     if (
         match is not None
         and match.supports
-        and not repeats_question(reply.answer, question)
+        and not repeats_question(reply.answer, without_options(question, shape.options))
         and answers_shape(reply, shape)
         and verdict_agrees(reply.verdict, question, match.quote)
         and (accept is None or accept(match))
@@ -149,9 +151,15 @@ def answers_shape(reply: Reply, shape: QuestionShape) -> bool:
     if shape.yes_no and reply.verdict not in ("yes", "no"):
         return False
     if shape.options:
-        named = [bool(_distinct(option, shape.options) & stems(reply.answer)) for option in shape.options]
-        return sum(named) == 1
+        return len(unchosen(reply.answer, shape.options)) == len(shape.options) - 1
     return True
+
+
+def unchosen(answer: str, options: Sequence[str]) -> list[str]:
+    """The alternatives of a choice question that ``answer`` does not name (all when it names
+    none or several: then no alternative is picked)."""
+    named = [option for option in options if _distinct(option, options) & stems(answer)]
+    return [option for option in options if option not in named] if len(named) == 1 else list(options)
 
 
 def verdict_agrees(verdict: str | None, question: str, quote: str) -> bool:
@@ -202,16 +210,24 @@ def _closest(question: str, texts: list[str]) -> list[SentenceMatch]:
 
 
 def _backing(
-    reply: Reply, question: str, texts: list[str], similarity: Similarity | None
+    reply: Reply,
+    question: str,
+    texts: list[str],
+    similarity: Similarity | None,
+    options: tuple[str, ...] = (),
 ) -> SentenceMatch | None:
     """The sentence that backs the answer: in the passage the model chose if it has one.
 
     A bare verdict ("Yes.") says nothing checkable by itself, so the sentence must then
-    back the question's own terms: the provision the verdict is about.
+    back the question's own terms: the provision the verdict is about. So must a bare
+    alternative ("The LGPL 2.1."): its sentence states the point the choice is about, and
+    the names check holds it to the chosen alternative's document.
     """
     claim = reply.answer
     if reply.verdict is not None and len(query_terms(claim)) < 2:
         claim = f"{question} {claim}"
+    elif options and not set(query_terms(claim)) - set(query_terms(" ".join(options))):
+        question = claim = without_options(question, options)
     if reply.passage is not None:
         chosen = find_support(claim, question, [texts[reply.passage - 1]])
         if chosen is not None and chosen.supports:

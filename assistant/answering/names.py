@@ -46,9 +46,12 @@ def question_names(question: str) -> list[str]:
 
 
 def missing_names(names: list[str], document_text: str) -> list[str]:
-    """The names that ``document_text`` never mentions (case and spacing ignored)."""
+    """The names that ``document_text`` never mentions (case and spacing ignored).
+
+    A name counts only as a whole word: the "GPL-3.0" is not mentioned by "LGPL-3.0".
+    """
     text = _plain(document_text)
-    return [name for name in names if _plain(name) not in text]
+    return [name for name in names if not re.search(rf"(?<!\w){re.escape(_plain(name))}(?!\w)", text)]
 
 
 def _plain(text: str) -> str:

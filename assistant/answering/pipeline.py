@@ -13,6 +13,7 @@ tells the user nothing; it is decoded again with it ruled out.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import time
@@ -28,6 +29,7 @@ from assistant.answering.compose import (
     label_side,
     merge_sides,
     shift_citations,
+    unchosen,
 )
 from assistant.answering.confidence import rate
 from assistant.answering.grounding import SentenceMatch, find_support, is_refusal, may_be_refusal
@@ -40,7 +42,7 @@ from assistant.answering.prompts import (
     question_text,
     rewrite_messages,
 )
-from assistant.answering.question import QuestionShape, analyse
+from assistant.answering.question import QuestionShape, analyse, without_options
 from assistant.answering.reply import Reply, parse_reply, partial_answer, partial_verdict, repeats_question
 from assistant.answering.sides import (
     SIDE_CANDIDATES,
@@ -118,9 +120,11 @@ class Answerer:
             return self._finish(result, started, on_token)
         shape = analyse(question)
         sides = self._sides(question, shape, collection) if not history else []
-        if sides:
+        if sides and not shape.options:
             self._answer_sides(result, question, sides, started, cancel, on_token, on_preview)
             return self._finish(result, started, None)
+        if sides:  # a choice: one answer naming one alternative, from both documents' passages
+            hits = self._choice_passages(sides) or hits
         asked = question_text(question, shape)
         passages, texts = self._fit(asked, hits, history_messages, earlier)
         result.passages = passages
@@ -130,9 +134,10 @@ class Answerer:
         streamed: list[str] = []
         sink = None if on_token is None else _tee(on_token, streamed)
         rejected: list[str] = []
+        own_words = without_options(question, shape.options)  # an answer must say more than these
         while True:
-            raw = self._generate(question, shape, messages, result, started, cancel, sink, rejected)
-            repeated = self._repeated_answer(raw, question, result)
+            raw = self._generate(own_words, shape, messages, result, started, cancel, sink, rejected)
+            repeated = self._repeated_answer(raw, own_words, result)
             if not repeated or len(rejected) == MAX_RETRIES:
                 break
             rejected.append(repeated)
@@ -308,7 +313,8 @@ class Answerer:
             return
         # A follow-up ("and how much do they pay?") is about what its standalone query names.
         topic = result.search_query or result.question
-        accept = self._names_in_document(topic, result.passages)
+        # The alternative the answer does not pick need not be named by its sentence's document.
+        accept = self._names_in_document(topic, result.passages, drop=unchosen(reply.answer, shape.options))
         composed = compose(
             topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
         )
@@ -326,26 +332,20 @@ class Answerer:
 
     # -- comparisons -----------------------------------------------------------------
     def _sides(self, question: str, shape: QuestionShape, collection: str | None) -> list[Side]:
-        """The documents a comparison names, one per side, or [] to answer it the usual way.
+        """The documents a comparison or a choice names, one per side, or [] for the usual path.
 
-        A choice question ("which, A or B?") keeps the usual path: it asks for one
-        alternative, and ``compose`` checks the reply names exactly one. A question that
-        neither says "compare" nor asks about each side is split only when both sides name
-        a document's title.
+        Two names joined by "and" or "or" are two documents only with a sign of it: the
+        question compares or asks about each side (``asks_each``), both sides name a
+        document's title, or each side's document never mentions the other side's names
+        ("the Landlord or the Tenant" are both in the lease: one document, the usual path).
         """
-        phrases = compare_sides(question) if not shape.options else ()
+        phrases = compare_sides(question)
         if not phrases:
             return []
         candidates = [
             Candidate(d.id, d.title, d.path)
             for d in self.library.registry.documents(collection, statuses=("indexed",))
         ]
-        if not (shape.compare or asks_each(question, phrases)):
-            # Two names joined by "and" are two documents only when titles say so.
-            titled = titled_document(phrases[0], candidates, set())
-            other = titled_document(phrases[1], candidates, {titled.doc_id} if titled else set())
-            if titled is None or other is None:
-                return []
         taken: set[str] = set()
         sides: list[Side] = []
         for index, phrase in enumerate(phrases):
@@ -362,7 +362,29 @@ class Answerer:
             taken.add(found.doc_id)
             label = phrase[:1].upper() + phrase[1:]
             sides.append(Side(label, found.doc_id, found.title, query, without_side(query, phrase)))
-        return sides
+        titled = all(titled_document(p, candidates, set()) is not None for p in phrases)
+        if shape.compare or asks_each(question, phrases) or titled or self._apart(phrases, sides):
+            return sides
+        return []
+
+    def _apart(self, phrases: Sequence[str], sides: Sequence[Side]) -> bool:
+        """Whether each side's document leaves out the names of every other side."""
+        names = [question_names(f"x {phrase}") for phrase in phrases]
+        if not all(names):
+            return False
+        texts = [f"{side.document} {self._document_text(side.doc_id)}" for side in sides]
+        return all(
+            missing_names(names[j], texts[i]) for i in range(len(sides)) for j in range(len(sides)) if i != j
+        )
+
+    def _choice_passages(self, sides: Sequence[Side]) -> list[SearchHit]:
+        """The best passages of each alternative's document, taken in turn: a choice between
+        two documents is read from both, whichever one the whole library ranks higher."""
+        each = max(1, self.settings.passages // len(sides))
+        per_side = [
+            self.library.search(side.topic, k=each, documents=[side.doc_id], neighbours=0) for side in sides
+        ]
+        return [hit for group in itertools.zip_longest(*per_side) for hit in group if hit is not None]
 
     def _answer_sides(
         self,
@@ -441,10 +463,12 @@ class Answerer:
         return " ".join(page.text for page in self.library.registry.pages(doc_id))
 
     def _names_in_document(
-        self, question: str, passages: Sequence[SearchHit]
+        self, question: str, passages: Sequence[SearchHit], drop: Sequence[str] = ()
     ) -> Callable[[SentenceMatch], bool]:
-        """A check that the backing sentence's document mentions every name the question gives."""
-        names = question_names(question)
+        """A check that the backing sentence's document mentions every name the question gives,
+        except those of the phrases in ``drop``."""
+        dropped = {name for phrase in drop for name in question_names(f"x {phrase}")}
+        names = [name for name in question_names(question) if name not in dropped]
         texts: dict[str, str] = {}
 
         def accept(match: SentenceMatch) -> bool:

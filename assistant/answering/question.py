@@ -89,6 +89,7 @@ _PART_BREAK = re.compile(
     re.IGNORECASE,
 )
 _CHOICE_SEGMENT = re.compile(r"\s*[,:;\u2014]\s*|\s+-\s+")
+_CHOICE_FRAME = frozenset(["two", "both", "either", "one", "ones"])
 _MAX_OPTION_WORDS = 6  # longer "alternatives" are clauses of the question, not names of a choice
 _MIN_PART_TERMS = 1  # a part with no content word of its own is not a separate question
 
@@ -185,6 +186,20 @@ def choice_options(question: str) -> tuple[str, ...]:
         ):
             return (left, right)
     return ()
+
+
+def without_options(question: str, options: tuple[str, ...]) -> str:
+    """The question less its alternatives: what an answer must not merely repeat.
+
+    Naming an alternative is how a choice question is answered ("the LGPL 2.1"), so those
+    words of the question are the answer's, not a copy of the question.
+    """
+    if not options:
+        return question
+    for option in sorted(options, key=len, reverse=True):
+        question = re.sub(rf"(?<![\w-]){re.escape(option)}(?!\w)", " ", question, flags=re.IGNORECASE)
+    # "Which of the two, ..." counts the alternatives; it is not part of what is asked.
+    return " ".join(w for w in question.split() if w.lower().strip(",:;") not in _CHOICE_FRAME)
 
 
 def _option(phrase: str) -> str:

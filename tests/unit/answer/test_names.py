@@ -31,6 +31,8 @@ def test_question_names(question: str, names: list[str]) -> None:
         (["AML"], "Plasma of 39 adult patients with de novo aml was recovered.", []),
         (["GPL-compatible"], "The FSF calls this licence GPL\ncompatible.", []),
         (["ZPL", "2.1"], "Zope Public License (ZPL) Version 2.1", []),
+        (["GPL-3.0"], "LGPL-3.0: the GNU Lesser General Public License", ["GPL-3.0"]),  # whole words only
+        (["GPL"], "compatible with the GPL.", []),
     ],
 )
 def test_missing_names(names: list[str], text: str, missing: list[str]) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.compose import unchosen
 from assistant.answering.pipeline import Answerer
+from assistant.answering.question import choice_options, without_options
 from assistant.answering.sides import (
     Candidate,
     asks_each,
@@ -187,3 +189,67 @@ def test_a_side_whose_document_has_no_text_says_so(library: Library, tmp_path: P
     assert len(model.calls) == 1  # the side without text is not put to the model
     assert "EUPL-1.2: no passage of it was found on this." in result.answer.splitlines()
     assert result.answer.startswith("GPL-3.0: It does not permit")
+
+
+@pytest.mark.parametrize(
+    ("answer", "left"),
+    [
+        ("The LGPL-3.0 does.", ["GPL-3.0"]),
+        ("the GPL-3.0", ["LGPL-3.0"]),
+        ("Both do.", ["GPL-3.0", "LGPL-3.0"]),  # none picked
+        ("The GPL-3.0 and the LGPL-3.0", ["GPL-3.0", "LGPL-3.0"]),  # both named: none picked
+    ],
+)
+def test_unchosen_alternatives(answer: str, left: list[str]) -> None:
+    assert unchosen(answer, ("GPL-3.0", "LGPL-3.0")) == left
+
+
+CHOICE = (
+    "Which of the two, the GPL-3.0 or the LGPL-3.0, lets us convey a combined work under terms of our choice?"
+)
+
+
+def test_a_choice_between_two_documents_reads_both_and_is_backed_by_the_chosen_one(library: Library) -> None:
+    model = ScriptedChatModel([json.dumps({"passage": 2, "answer": "the LGPL-3.0"})])
+    result = Answerer(library, model, library.settings).answer(CHOICE)
+    assert len(model.calls) == 1  # one answer naming one alternative
+    prompt = model.received[-1][-1]["content"]
+    assert LICENCES["GPL-3.0"] in prompt and LICENCES["LGPL-3.0"] in prompt and LICENCES["MIT"] not in prompt
+    # The LGPL's sentence backs it though that document never names the GPL-3.0, the other alternative.
+    assert result.verified and result.short_answer == "the LGPL-3.0"
+    assert [c.document for c in result.citations] == ["LGPL-3.0"]
+
+
+def test_a_choice_between_two_parties_of_one_document_is_answered_the_usual_way(
+    quire_home: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(quire_home)
+    settings.answer.min_similarity = 0.05
+    (tmp_path / "docs").mkdir()
+    write_text_pdf(tmp_path / "docs" / "lease.pdf", ["The Tenant pays for repairs; the Landlord insures."])
+    write_text_pdf(tmp_path / "docs" / "memo.pdf", ["The Landlord visited on Monday."])
+    with Library.open(settings, HashEmbedder()) as lib:
+        Indexer(lib).run([tmp_path / "docs"])
+        model = ScriptedChatModel([json.dumps({"passage": 1, "answer": "the Tenant"})])
+        Answerer(lib, model, lib.settings).answer("Who pays for repairs, the Tenant or the Landlord?")
+    assert len(model.calls) == 1
+    assert "<passage" in model.received[-1][-1]["content"]
+
+
+def test_a_choice_the_chosen_document_does_not_back_is_not_given(library: Library) -> None:
+    model = ScriptedChatModel([json.dumps({"passage": 1, "answer": "the GPL-3.0"})])
+    result = Answerer(library, model, library.settings).answer(CHOICE)
+    assert not result.verified and result.unsupported_answer == "The GPL-3.0."
+    assert result.short_answer == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        (CHOICE, "Which of the the or the , lets us convey a combined work under terms of our choice?"),
+        ("Who pays, the Tenant or the Landlord?", "Who pays, the or the ?"),
+        ("What is the rent?", "What is the rent?"),  # no alternatives: the question as asked
+    ],
+)
+def test_without_options(question: str, left: str) -> None:
+    assert without_options(question, choice_options(question)) == left
