@@ -268,6 +268,14 @@ def find_support(
     # from: the one not picked is not what the sentence must be about.
     alternatives = set().union(*(stems(o) for o in choice_options(question)))
     topic = [t for t in topic if t not in alternatives]
+    if not topic:
+        # The claim is the question itself (a bare "Yes." or "The LGPL 2.1." is checked on
+        # the question's terms): a sentence sharing its common words ("library", "work",
+        # "terms" in a definition) must still hold the words that tell it apart ("choice").
+        topic = list(dict.fromkeys(
+            _stem(t) for t in query_terms(question)
+            if t not in TOPIC_STOP_WORDS and not t.isdigit() and _stem(t) not in alternatives
+        ))  # fmt: skip
     split = [(text, sentence_spans(text)) for text in passages]
     all_stems = [[stems(normalise_numbers(text[a:b])) for a, b in spans] for text, spans in split]
     weights = focus_weights(topic, [s for sentences in all_stems for s in sentences])

@@ -114,15 +114,17 @@ class Answerer:
         )
         result.timings.retrieval_ms = (time.perf_counter() - started) * 1000
         result.evidence = max((h.similarity or 0.0 for h in hits), default=0.0)
+        shape = analyse(question)
+        sides = self._sides(question, shape, collection) if not history else []
+        if sides and not shape.options:
+            # Each side's evidence is weighed on its own: a comparison's wording ("how do the
+            # 2024 and the 2025 agreements differ ...") is far from every single passage.
+            self._answer_sides(result, question, sides, started, cancel, on_token, on_preview)
+            return self._finish(result, started, None)
         if not hits or result.evidence < self.settings.min_similarity:
             result.passages = hits
             result.answer = NOT_FOUND_MESSAGE
             return self._finish(result, started, on_token)
-        shape = analyse(question)
-        sides = self._sides(question, shape, collection) if not history else []
-        if sides and not shape.options:
-            self._answer_sides(result, question, sides, started, cancel, on_token, on_preview)
-            return self._finish(result, started, None)
         if sides:  # a choice: one answer naming one alternative, from both documents' passages
             hits = self._choice_passages(sides) or hits
         asked = question_text(question, shape)
@@ -409,6 +411,10 @@ class Answerer:
             hits = self.library.search(
                 side.topic, k=self.settings.passages, documents=[side.doc_id], neighbours=0
             )
+            best = max((h.similarity or 0.0 for h in hits), default=0.0)
+            result.evidence = max(result.evidence, best)
+            if best < self.settings.min_similarity:
+                hits = []  # too far from the point: the side says its document has no passage on it
             shape = replace(analyse(side.query), yes_no=False, compare=False, options=())
             asked = f"{question_text(side.query, shape)}\n(Answer for {side.label} only, from its passages.)"
             kept, texts = self._fit(asked, hits, [], "")

@@ -190,3 +190,27 @@ def test_chat_streams_answers_and_keeps_the_conversation(
     assert [t.question for t in turns] == ["Who is the Supplier?", "And where is the warehouse?"]
     assert turns[1].details["search_query"] != "And where is the warehouse?"  # rewritten with context
     store.close()
+
+
+def test_a_comparison_answers_each_side_from_its_own_document(
+    tmp_path: Path, int8_embedder: ModelEmbedder, model: WorkerChatModel
+) -> None:
+    settings = Settings.load(tmp_path / "home")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_text_pdf(docs / "supply-agreement-2024.pdf", CONTRACT)
+    later = [page.replace("forty-five days", "thirty days") for page in CONTRACT]
+    write_text_pdf(docs / "supply-agreement-2025.pdf", later)
+    with Library.open(settings, int8_embedder) as library:
+        Indexer(library).run([docs])
+        result = Answerer(library, model, settings).answer(
+            "How do the 2024 agreement and the 2025 agreement differ on how many days the Buyer has to pay an invoice?"
+        )
+    lines = result.answer.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("2024 agreement:"))
+    second = next(i for i, line in enumerate(lines) if line.startswith("2025 agreement:"))
+    assert first < second
+    later_side = " ".join(lines[second:]).lower()
+    assert "thirty" in later_side and "forty-five" not in later_side  # read from its own document
+    assert {c.document for c in result.citations} == {"supply-agreement-2024", "supply-agreement-2025"}
+    assert result.confidence.value != "high"

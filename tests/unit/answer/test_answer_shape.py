@@ -281,3 +281,24 @@ def test_an_item_of_a_legal_list_backs_its_answer() -> None:
     question = "Within what time must a violation be cured for the rights to be reinstated?"
     match = find_support("30 days of your discovery of the violation", question, [text])
     assert match is not None and match.is_statement and match.supports
+
+
+def test_a_bare_alternative_needs_the_words_that_tell_its_sentence_apart() -> None:
+    """Checked on the question's own terms, a definition sharing the licence's common words
+    ("library", "work", "terms") does not back "The LGPL 2.1."; the sentence that says
+    what was asked (terms of one's choice) does."""
+    question = (
+        "Which of the two, the LGPL 2.1 or the GPL v2, lets us distribute a work linking the library "
+        "under terms of our own choice?"
+    )
+    common = (
+        'A "work that uses the Library" is a work linked with the library, distributed under these terms. '
+        "You may distribute the library under these terms. A work based on the library is distributed "
+        "under these terms. The library terms apply to each work distributed."
+    )
+    right = "You may distribute such a work linking the library under terms of your choice."
+    shape = analyse(question)
+    for text, backed in ((common, False), (f"{common} {right}", True)):
+        reply = Reply(answer="The LGPL 2.1", passage=None)
+        composed = compose(question, shape, reply, [hit(text, "LGPL-2.1")], page_of)
+        assert composed.direct_supported is backed

@@ -253,3 +253,15 @@ def test_a_choice_the_chosen_document_does_not_back_is_not_given(library: Librar
 )
 def test_without_options(question: str, left: str) -> None:
     assert without_options(question, choice_options(question)) == left
+
+
+def test_each_side_weighs_its_own_evidence(library: Library) -> None:
+    library.settings.answer.min_similarity = 0.99  # nothing is that close
+    model = ScriptedChatModel([])
+    result = Answerer(library, model, library.settings).answer(QUESTION)
+    assert model.calls == []  # no side is put to the model without a passage on the point
+    assert not result.found
+    assert result.answer.splitlines() == [
+        "GPL-3.0: no passage of it was found on this.",
+        "LGPL-3.0: no passage of it was found on this.",
+    ]
