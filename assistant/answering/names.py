@@ -45,6 +45,11 @@ def question_names(question: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def phrase_names(phrase: str) -> list[str]:
+    """The names in a phrase that is not a whole question ("the LGPL 2.1"): its first word counts too."""
+    return question_names(f"x {phrase}")
+
+
 def missing_names(names: list[str], document_text: str) -> list[str]:
     """The names that ``document_text`` never mentions (case and spacing ignored).
 
@@ -55,5 +60,6 @@ def missing_names(names: list[str], document_text: str) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    """Lowercase, hyphens as spaces, whitespace collapsed: "GPL-compatible" ~ "GPL compatible"."""
-    return " ".join(text.lower().replace("-", " ").replace("\u2010", " ").split())
+    """Lowercase, hyphens and underscores as spaces, whitespace collapsed: "GPL-compatible" ~
+    "GPL compatible", a file name's "supply_agreement_2024" ~ "supply agreement 2024"."""
+    return " ".join(re.sub(r"[-_\u2010]", " ", text.lower()).split())

@@ -33,7 +33,7 @@ from assistant.answering.compose import (
 )
 from assistant.answering.confidence import rate
 from assistant.answering.grounding import SentenceMatch, find_support, is_refusal, may_be_refusal
-from assistant.answering.names import missing_names, question_names
+from assistant.answering.names import missing_names, phrase_names, question_names
 from assistant.answering.prompts import (
     NOT_FOUND_MESSAGE,
     answer_messages,
@@ -371,7 +371,7 @@ class Answerer:
 
     def _apart(self, phrases: Sequence[str], sides: Sequence[Side]) -> bool:
         """Whether each side's document leaves out the names of every other side."""
-        names = [question_names(f"x {phrase}") for phrase in phrases]
+        names = [phrase_names(phrase) for phrase in phrases]
         if not all(names):
             return False
         texts = [f"{side.document} {self._document_text(side.doc_id)}" for side in sides]
@@ -473,7 +473,7 @@ class Answerer:
     ) -> Callable[[SentenceMatch], bool]:
         """A check that the backing sentence's document mentions every name the question gives,
         except those of the phrases in ``drop``."""
-        dropped = {name for phrase in drop for name in question_names(f"x {phrase}")}
+        dropped = {name for phrase in drop for name in phrase_names(phrase)}
         names = [name for name in question_names(question) if name not in dropped]
         texts: dict[str, str] = {}
 

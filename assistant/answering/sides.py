@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answering.names import missing_names, question_names
+from assistant.answering.names import missing_names, phrase_names
 from assistant.answering.question import choice_options
 
 _WORD = re.compile(r"\S+")
@@ -83,17 +83,13 @@ def compare_sides(question: str) -> tuple[str, ...]:
         # "the 2019 lease differs from the 2021 lease": the left side ends before the verb.
         left = _left_phrase(words[: index - 1] if word.lower() in _FROM else words[:index])
         right, same_noun = _right_phrase(words[index + 1 :], left)
-        if left and right and (same_noun or (_names(left) and _names(right))):
+        if left and right and (same_noun or (phrase_names(left) and phrase_names(right))):
             return (left, right)
     return ()
 
 
 def _clean(word: str) -> str:
     return word.strip(",;:()\"'“”")
-
-
-def _names(phrase: str) -> list[str]:
-    return question_names(f"x {phrase}")
 
 
 def _left_phrase(words: Sequence[str]) -> str:
@@ -120,13 +116,13 @@ def _right_phrase(words: Sequence[str], left: str) -> tuple[str, bool]:
     if head in (w.lower() for w in rest):
         end = [w.lower() for w in rest].index(head) + 1
         # A name's trailing words stay with it: "the Zope Public License 2.1".
-        while end < len(rest) and _names(rest[end]):
+        while end < len(rest) and phrase_names(rest[end]):
             end += 1
         return " ".join(rest[:end]), True
     # No shared noun: the run of names (and hyphenated words) that opens the phrase.
     run: list[str] = []
     for word in rest:
-        if not (_names(word) or "-" in word):
+        if not (phrase_names(word) or "-" in word):
             break
         run.append(word)
     return " ".join(run), False
@@ -183,13 +179,13 @@ def asks_each(question: str, sides: Sequence[str]) -> bool:
 
 def titled_document(phrase: str, candidates: Sequence[Candidate], taken: set[str]) -> Candidate | None:
     """The one free document whose title or file name holds every name of ``phrase``."""
-    names = _names(phrase)
+    names = phrase_names(phrase)
     if not names:
         return None
     titled = [
         c
         for c in candidates
-        if c.doc_id not in taken and _holds_words(names, f"{c.title} {Path(c.path).stem}")
+        if c.doc_id not in taken and not missing_names(names, f"{c.title} {Path(c.path).stem}")
     ]
     return titled[0] if len(titled) == 1 else None
 
@@ -212,20 +208,10 @@ def match_side(
     titled = titled_document(phrase, candidates, taken)
     if titled is not None:
         return titled
-    names = _names(phrase)
+    names = phrase_names(phrase)
     by_id = {c.doc_id: c for c in candidates if c.doc_id not in taken}
     for doc_id in dict.fromkeys(ranked()):
         candidate = by_id.get(doc_id)
         if candidate is not None and not missing_names(names, f"{candidate.title} {text_of(doc_id)}"):
             return candidate
     return None
-
-
-def _holds_words(names: Sequence[str], text: str) -> bool:
-    """Whether every name is in ``text`` as whole words ("GPL-3.0" is not in "LGPL-3.0")."""
-    plain = _plain(text)
-    return all(re.search(rf"(?<!\w){re.escape(_plain(name))}(?!\w)", plain) for name in names)
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.sub(r"[-_\u2010]", " ", text.lower()).split())
