@@ -348,7 +348,12 @@ class Answerer:
             Candidate(d.id, d.title, d.path)
             for d in self.library.registry.documents(collection, statuses=("indexed",))
         ]
-        taken: set[str] = set()
+        # A side its title names is matched first, so that search for the others ("the lease
+        # agreement" against "the 2027 lease") cannot take its document.
+        titles = [titled_document(p, candidates, set(), [o for o in phrases if o != p]) for p in phrases]
+        taken = {t.doc_id for t in titles if t is not None}
+        if len(taken) < sum(t is not None for t in titles):
+            return []  # two sides name one title
         sides: list[Side] = []
         for index, phrase in enumerate(phrases):
             query = side_query(question, phrases, index)
@@ -357,14 +362,17 @@ class Answerer:
                 hits = self.library.search(query, k=SIDE_CANDIDATES, collection=collection, neighbours=0)
                 return [h.doc_id for h in hits]
 
-            found = match_side(phrase, candidates, ranked, self._document_text, taken)
+            others = [other for other in phrases if other != phrase]
+            found = titles[index] or match_side(
+                phrase, candidates, ranked, self._document_text, taken, others
+            )
             if found is None:
                 log.info("No document for %r of the comparison %r: answered the usual way", phrase, question)
                 return []
             taken.add(found.doc_id)
             label = phrase[:1].upper() + phrase[1:]
             sides.append(Side(label, found.doc_id, found.title, query, without_side(query, phrase)))
-        titled = all(titled_document(p, candidates, set()) is not None for p in phrases)
+        titled = all(t is not None for t in titles)
         if shape.compare or asks_each(question, phrases) or titled or self._apart(phrases, sides):
             return sides
         return []

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from assistant.answering.names import missing_names, phrase_names
 from assistant.answering.question import choice_options
+from assistant.text import STOPWORDS
 
 _WORD = re.compile(r"\S+")
 _JOINERS = frozenset(["and", "or", "versus", "vs", "vs."])
@@ -113,8 +114,14 @@ def _right_phrase(words: Sequence[str], left: str) -> tuple[str, bool]:
     rest = [_clean(w) for w in words[index : index + MAX_SIDE_WORDS]]
     cut = [i for i, word in enumerate(words[index : index + MAX_SIDE_WORDS]) if word[-1:] in ",;:"]
     rest = rest[: cut[0] + 1] if cut else rest
-    if head in (w.lower() for w in rest):
-        end = [w.lower() for w in rest].index(head) + 1
+    lowered = [w.lower() for w in rest]
+    # The noun the left side ends with, or another of its words: "the lease agreement and the
+    # 2027 lease".
+    shared = [i for i, word in enumerate(lowered) if word == head] or [
+        i for i, word in enumerate(lowered) if word in _content(left)
+    ]
+    if shared:
+        end = shared[0] + 1
         # A name's trailing words stay with it: "the Zope Public License 2.1".
         while end < len(rest) and phrase_names(rest[end]):
             end += 1
@@ -126,6 +133,17 @@ def _right_phrase(words: Sequence[str], left: str) -> tuple[str, bool]:
             break
         run.append(word)
     return " ".join(run), False
+
+
+def _content(phrase: str) -> set[str]:
+    """The phrase's words that can tell it apart: not determiners or other function words."""
+    return {w for w in (_clean(word).lower() for word in phrase.split()) if w and w not in STOPWORDS}
+
+
+def distinguishing(phrase: str, others: Sequence[str]) -> list[str]:
+    """The words of a side that the other sides do not use ("2027" of "the 2027 lease")."""
+    used = set().union(*(_content(other) for other in others)) if others else set()
+    return sorted(_content(phrase) - used)
 
 
 def side_query(question: str, sides: Sequence[str], index: int) -> str:
@@ -177,9 +195,12 @@ def asks_each(question: str, sides: Sequence[str]) -> bool:
     return bool(left) and all(left[-1] in words for words in others)
 
 
-def titled_document(phrase: str, candidates: Sequence[Candidate], taken: set[str]) -> Candidate | None:
-    """The one free document whose title or file name holds every name of ``phrase``."""
-    names = phrase_names(phrase)
+def titled_document(
+    phrase: str, candidates: Sequence[Candidate], taken: set[str], others: Sequence[str] = ()
+) -> Candidate | None:
+    """The one free document whose title or file name holds every name of ``phrase`` (or,
+    for a side without one, every word that tells it from the ``others``: "2027")."""
+    names = phrase_names(phrase) or distinguishing(phrase, others)
     if not names:
         return None
     titled = [
@@ -196,22 +217,28 @@ def match_side(
     ranked: Callable[[], Sequence[str]],
     text_of: Callable[[str], str],
     taken: set[str],
+    others: Sequence[str] = (),
 ) -> Candidate | None:
     """The document ``phrase`` names: the one whose title or file name holds all its names,
-    else the best-ranked for the phrase among documents that mention them all.
+    else the best-ranked for the phrase among documents that mention them all. A side with
+    no name must at least be told apart by words the ``others`` sides do not use, each in
+    its document ("the rent and the rent increase" name no two documents).
 
     ``ranked`` gives, when a title does not settle it, the doc ids in rank order for the
     side's question; ``text_of`` a document's text.
     A document already ``taken`` by the other side is never the answer: "the GPL-3.0"
     must not match the LGPL-3.0's title, and two sides in one document compare nothing.
     """
-    titled = titled_document(phrase, candidates, taken)
+    titled = titled_document(phrase, candidates, taken, others)
     if titled is not None:
         return titled
-    names = phrase_names(phrase)
+    names = phrase_names(phrase) or distinguishing(phrase, others)
+    if not names:
+        return None
     by_id = {c.doc_id: c for c in candidates if c.doc_id not in taken}
     for doc_id in dict.fromkeys(ranked()):
         candidate = by_id.get(doc_id)
-        if candidate is not None and not missing_names(names, f"{candidate.title} {text_of(doc_id)}"):
+        named = f"{candidate.title} {Path(candidate.path).stem} {text_of(doc_id)}" if candidate else ""
+        if candidate is not None and not missing_names(names, named):
             return candidate
     return None

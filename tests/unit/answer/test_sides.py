@@ -15,6 +15,7 @@ from assistant.answering.sides import (
     Candidate,
     asks_each,
     compare_sides,
+    distinguishing,
     match_side,
     side_query,
     without_side,
@@ -43,6 +44,7 @@ from assistant.testing.scripted_chat import ScriptedChatModel
         ("How much is the deposit and the rent?", ()),
         ("Do both the lease and the sublease allow pets?", ()),  # no name, no shared noun
         ("Compare the deposit and the rent.", ()),
+        ("How do the lease agreement and the 2027 lease differ on the rent?", ("lease agreement", "2027 lease")),
     ],
 )  # fmt: skip
 def test_compare_sides(question: str, sides: tuple[str, ...]) -> None:
@@ -265,3 +267,45 @@ def test_each_side_weighs_its_own_evidence(library: Library) -> None:
         "GPL-3.0: no passage of it was found on this.",
         "LGPL-3.0: no passage of it was found on this.",
     ]
+
+
+def test_the_side_a_file_name_names_is_matched_first(quire_home: Path, tmp_path: Path) -> None:
+    """Two versions share a title; "the 2027 lease" names one by its file name, and search for
+    "the lease agreement" must not take that one."""
+    settings = Settings.load(quire_home)
+    settings.answer.min_similarity = 0.05
+    (tmp_path / "docs").mkdir()
+    write_text_pdf(
+        tmp_path / "docs" / "lease-agreement.pdf", ["The rent is 8,000 pounds a month."], title="Lease"
+    )
+    write_text_pdf(
+        tmp_path / "docs" / "lease-agreement-2027.pdf", ["The rent is 8,500 pounds a month."], title="Lease"
+    )
+    with Library.open(settings, HashEmbedder()) as lib:
+        Indexer(lib).run([tmp_path / "docs"])
+        model = ScriptedChatModel([reply("8,000 pounds a month"), reply("8,500 pounds a month")])
+        question = "How do the lease agreement and the 2027 lease differ on the rent?"
+        result = Answerer(lib, model, lib.settings).answer(question)
+    assert len(model.calls) == 2
+    assert "8,000" in model.received[0][-1]["content"] and "8,500" not in model.received[0][-1]["content"]
+    assert [Path(c.path).name for c in result.citations] == [
+        "lease-agreement.pdf",
+        "lease-agreement-2027.pdf",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "others", "words"),
+    [
+        ("2027 lease", ["lease agreement"], ["2027"]),
+        ("lease agreement", ["2027 lease"], ["agreement"]),
+        ("rent", ["rent increase"], []),  # nothing tells it apart: no document of its own
+    ],
+)
+def test_distinguishing_words(phrase: str, others: list[str], words: list[str]) -> None:
+    assert distinguishing(phrase, others) == words
+
+
+def test_sides_that_nothing_tells_apart_name_no_documents() -> None:
+    ranked = lambda: ["g", "s"]  # noqa: E731
+    assert match_side("rent", [GPL, STUDY], ranked, lambda d: "rent", set(), ["rent increase"]) is None
