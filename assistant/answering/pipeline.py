@@ -415,14 +415,18 @@ class Answerer:
         parts: list[Composed] = []
         passages: list[SearchHit] = []
         ttft = 0.0
+        asked_evidence = result.evidence
         for side in sides:
             hits = self.library.search(
                 side.topic, k=self.settings.passages, documents=[side.doc_id], neighbours=0
             )
+            # Evidence from the whole question or from the side's own topic: either wording
+            # may be far from the passages ("how do the 2024 and 2025 agreements differ ..."
+            # from every one; "which tests did use ..." without its study from its own).
             best = max((h.similarity or 0.0 for h in hits), default=0.0)
-            result.evidence = max(result.evidence, best)
-            if best < self.settings.min_similarity:
+            if max(best, asked_evidence) < self.settings.min_similarity:
                 hits = []  # too far from the point: the side says its document has no passage on it
+            result.evidence = max(result.evidence, best)
             shape = replace(analyse(side.query), yes_no=False, compare=False, options=())
             asked = f"{question_text(side.query, shape)}\n(Answer for {side.label} only, from its passages.)"
             kept, texts = self._fit(asked, hits, [], "")
