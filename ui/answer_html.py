@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.answering.types import Confidence, SentenceKind
@@ -208,8 +209,14 @@ def render_answer(turn: int, answer: Answer) -> str:
         )
     if citations:
         parts.append(f'<p style="{SOURCES_STYLE}"><b>Sources</b><br>')
+        # Two versions of one contract share a title: their file names tell the sources apart.
+        paths_by_title: dict[str, set[str]] = {}
         for c in citations:
-            label = f"[{c.n}] {_escape(c.document)}, page {c.page}"
+            paths_by_title.setdefault(c.document, set()).add(c.path)
+        for c in citations:
+            shared = len(paths_by_title[c.document]) > 1
+            name = f"{c.document} ({Path(c.path).name})" if shared else c.document
+            label = f"[{c.n}] {_escape(name)}, page {c.page}"
             parts.append(f'&nbsp;&nbsp;<a href="{CITE_SCHEME}:{turn}/{c.n}">{label}</a><br>')
         parts.append("</p>")
     return "".join(parts)

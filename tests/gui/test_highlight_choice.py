@@ -38,3 +38,27 @@ def test_a_citation_link_carries_the_sentence_that_cites_it() -> None:
     }
     target = resolve_link("quire-cite:0/2", [Answer.from_json("q", details)])
     assert target is not None and target.page == 2 and target.focus == "The deposit is 24,000 pounds [2]."
+
+
+def test_sources_sharing_a_title_are_told_apart_by_file_name() -> None:
+    from ui.answer_html import render_answer
+
+    details = {
+        "answer": "Lease agreement: 96,000 [1].\n2027 lease: 104,000 [2].",
+        "found": True,
+        "citations": [
+            {"n": 1, "path": "/d/lease-agreement.md", "document": "Commercial Lease", "page": 1, "text": "a"},
+            {
+                "n": 2,
+                "path": "/d/lease-agreement-2027.md",
+                "document": "Commercial Lease",
+                "page": 1,
+                "text": "b",
+            },
+            {"n": 3, "path": "/d/renewal.pdf", "document": "Renewal letter", "page": 2, "text": "c"},
+        ],
+    }
+    html = render_answer(0, Answer.from_json("q", details))
+    assert "[1] Commercial Lease (lease-agreement.md), page 1" in html
+    assert "[2] Commercial Lease (lease-agreement-2027.md), page 1" in html
+    assert "[3] Renewal letter, page 2" in html  # a title of its own stays as it is
