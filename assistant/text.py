@@ -149,6 +149,11 @@ def query_terms(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if w not in STOPWORDS)) or list(dict.fromkeys(words))
 
 
+def whole_phrase(phrase: str) -> str:
+    """A regex for ``phrase`` as whole words: "GPL-3.0" is not found inside "LGPL-3.0"."""
+    return rf"(?<![\w-]){re.escape(phrase)}(?!\w)"
+
+
 def clip(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, ending with an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import STOPWORDS
+from assistant.text import STOPWORDS, whole_phrase
 
 _WORD = re.compile(r"[\w][\w.\-/]*[\w]|\w", re.UNICODE)
 # Capitalised words that open a clause of a question rather than name anything.
@@ -56,7 +56,7 @@ def missing_names(names: list[str], document_text: str) -> list[str]:
     A name counts only as a whole word: the "GPL-3.0" is not mentioned by "LGPL-3.0".
     """
     text = _plain(document_text)
-    return [name for name in names if not re.search(rf"(?<!\w){re.escape(_plain(name))}(?!\w)", text)]
+    return [name for name in names if not re.search(whole_phrase(_plain(name)), text)]
 
 
 def _plain(text: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import query_terms
+from assistant.text import query_terms, whole_phrase
 
 # Words that open a question answered by yes or no ("Does the licence permit ...?").
 _YES_NO_OPENERS = frozenset(
@@ -197,7 +197,7 @@ def without_options(question: str, options: tuple[str, ...]) -> str:
     if not options:
         return question
     for option in sorted(options, key=len, reverse=True):
-        question = re.sub(rf"(?<![\w-]){re.escape(option)}(?!\w)", " ", question, flags=re.IGNORECASE)
+        question = re.sub(whole_phrase(option), " ", question, flags=re.IGNORECASE)
     # "Which of the two, ..." counts the alternatives; it is not part of what is asked.
     return " ".join(w for w in question.split() if w.lower().strip(",:;") not in _CHOICE_FRAME)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from assistant.answering.names import missing_names, phrase_names
 from assistant.answering.question import choice_options
-from assistant.text import STOPWORDS
+from assistant.text import STOPWORDS, whole_phrase
 
 _WORD = re.compile(r"\S+")
 _JOINERS = frozenset(["and", "or", "versus", "vs", "vs."])
@@ -158,7 +158,7 @@ def side_query(question: str, sides: Sequence[str], index: int) -> str:
     for other, phrase in enumerate(sides):
         if other == index:
             continue
-        name = rf"(?<![\w-]){re.escape(phrase)}(?!\w)"  # "GPL-3.0" is not inside "LGPL-3.0"
+        name = whole_phrase(phrase)
         joiner = r"(?:and|or|versus|vs\.?|from|with)"
         article = r"(?:(?:the|a|an|in|under)\s+)*"
         if other > index:  # "the A and the B": the joiner goes with B
@@ -175,7 +175,7 @@ def side_query(question: str, sides: Sequence[str], index: int) -> str:
 def without_side(query: str, phrase: str) -> str:
     """``query`` less the side's own phrase: within the side's document, "the FES study"
     names every page, and the pages about what was asked are found by the rest."""
-    name = rf"(?:\b(?:the|a|an)\s+)?(?<![\w-]){re.escape(phrase)}(?!\w)"
+    name = rf"(?:\b(?:the|a|an)\s+)?{whole_phrase(phrase)}"
     return " ".join(re.sub(name, " ", query, count=1, flags=re.IGNORECASE).split())
 
 
