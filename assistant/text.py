@@ -226,7 +226,26 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.extend(_clause_spans(text, start, match.start()))
         start = match.end()
     spans.extend(_clause_spans(text, start, len(text)))
-    return spans
+    return [piece for a, b in spans for piece in _heading_spans(text, a, b)]
+
+
+# A Markdown heading line ("### Results"): it ends at its line end, with no full stop, so the
+# sentence rules would join it to the first sentence under it.
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t][^\n]*$", re.MULTILINE)
+
+
+def _heading_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span with each heading line in it set apart as a span of its own."""
+    if "#" not in text[start:end]:
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    cut = start
+    for match in _HEADING_LINE.finditer(text, start, end):
+        out.extend(_clause_spans(text, cut, match.start()))
+        out.append((match.start(), match.end()))
+        cut = match.end()
+    out.extend(_clause_spans(text, cut, end))
+    return out
 
 
 def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -80,6 +80,21 @@ def test_sentences_are_split_without_breaking_abbreviations_or_section_numbers()
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "### Results\n### Fatty Acids\nFive cell lines were cultured. Each was counted.",
+            ["### Results", "### Fatty Acids", "Five cell lines were cultured.", "Each was counted."],
+        ),
+        ("## Rent\nThe rent is due monthly.", ["## Rent", "The rent is due monthly."]),
+        ("Item #1 is the rent. The fee is # 5.", ["Item #1 is the rent.", "The fee is # 5."]),  # no heading
+    ],
+)
+def test_a_markdown_heading_is_not_joined_to_the_sentence_under_it(text: str, sentences: list[str]) -> None:
+    assert [text[a:b] for a, b in sentence_spans(text)] == sentences
+
+
 def test_a_figure_copied_from_the_wrong_clause_is_not_support() -> None:
     """'60 days' is in the passage, but in the notice clause: it does not answer the cure period."""
     wrong = find_support("60 days", "How long is the cure period?", [LEASE])
