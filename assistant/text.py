@@ -216,17 +216,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of ``text``, whitespace at the edges left out.
 
     Offsets, not strings, so a caller can quote a sentence verbatim and mark it on its page.
+    A Markdown heading line is a span of its own (``_HEADING_LINE``).
     """
     spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        before = text[max(0, match.start() - 6) : match.start()].rstrip("\"'”’).!?").split()
-        if text[match.start() - 1 : match.start()] == "." and before and before[-1].lower() in _ABBREVIATIONS:
-            continue
-        spans.extend(_clause_spans(text, start, match.start()))
-        start = match.end()
-    spans.extend(_clause_spans(text, start, len(text)))
-    return [piece for a, b in spans for piece in _heading_spans(text, a, b)]
+    cut = 0
+    for match in _HEADING_LINE.finditer(text):
+        spans.extend(_sentences(text, cut, match.start()))
+        spans.append((match.start(), match.end()))
+        cut = match.end()
+    spans.extend(_sentences(text, cut, len(text)))
+    return spans
 
 
 # A Markdown heading line ("### Results"): it ends at its line end, with no full stop, so the
@@ -234,18 +233,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 _HEADING_LINE = re.compile(r"^#{1,6}[ \t][^\n]*$", re.MULTILINE)
 
 
-def _heading_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The span with each heading line in it set apart as a span of its own."""
-    if "#" not in text[start:end]:
-        return [(start, end)]
-    out: list[tuple[int, int]] = []
-    cut = start
-    for match in _HEADING_LINE.finditer(text, start, end):
-        out.extend(_clause_spans(text, cut, match.start()))
-        out.append((match.start(), match.end()))
-        cut = match.end()
-    out.extend(_clause_spans(text, cut, end))
-    return out
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in _SENTENCE_END.finditer(text, start, end):
+        before = text[max(0, match.start() - 6) : match.start()].rstrip("\"'”’).!?").split()
+        if text[match.start() - 1 : match.start()] == "." and before and before[-1].lower() in _ABBREVIATIONS:
+            continue
+        spans.extend(_clause_spans(text, start, match.start()))
+        start = match.end()
+    spans.extend(_clause_spans(text, start, end))
+    return spans
 
 
 def _clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
