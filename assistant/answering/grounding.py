@@ -258,9 +258,8 @@ def find_support(
     claim_terms = [_stem(t) for t in query_terms(claim)]
     claim_numbers = _NUMBER.findall(claim)
     claim_stems = set(claim_terms)
-    topic = list(dict.fromkeys(
-        _stem(t) for t in query_terms(question) if _stem(t) not in claim_stems and t not in TOPIC_STOP_WORDS
-    ))  # fmt: skip
+    asked = list(dict.fromkeys(_stem(t) for t in query_terms(question) if t not in TOPIC_STOP_WORDS))
+    topic = [t for t in asked if t not in claim_stems]
     # What is asked about is named in words; the question's figures ("for the 1.0, 1.5 and 2.0 mm
     # gaps") qualify it, and a sentence of other figures for the same gaps is not about it.
     topic = [t for t in topic if not t.isdigit()] or topic
@@ -272,10 +271,7 @@ def find_support(
         # The claim is the question itself (a bare "Yes." or "The LGPL 2.1." is checked on
         # the question's terms): a sentence sharing its common words ("library", "work",
         # "terms" in a definition) must still hold the words that tell it apart ("choice").
-        topic = list(dict.fromkeys(
-            _stem(t) for t in query_terms(question)
-            if t not in TOPIC_STOP_WORDS and not t.isdigit() and _stem(t) not in alternatives
-        ))  # fmt: skip
+        topic = [t for t in asked if not t.isdigit() and t not in alternatives]
     split = [(text, sentence_spans(text)) for text in passages]
     all_stems = [[stems(normalise_numbers(text[a:b])) for a, b in spans] for text, spans in split]
     weights = focus_weights(topic, [s for sentences in all_stems for s in sentences])

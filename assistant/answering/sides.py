@@ -238,7 +238,8 @@ def match_side(
     by_id = {c.doc_id: c for c in candidates if c.doc_id not in taken}
     for doc_id in dict.fromkeys(ranked()):
         candidate = by_id.get(doc_id)
-        named = f"{candidate.title} {Path(candidate.path).stem} {text_of(doc_id)}" if candidate else ""
-        if candidate is not None and not missing_names(names, named):
+        if candidate is None:
+            continue
+        if not missing_names(names, f"{candidate.title} {Path(candidate.path).stem} {text_of(doc_id)}"):
             return candidate
     return None
