@@ -88,6 +88,7 @@ class Answerer:
         self.model = model
         self.settings: AnswerSettings = settings.answer
         self.llm = settings.llm
+        self._texts: dict[str, str] = {}  # documents' text read for the answer in progress
 
     def answer(
         self,
@@ -102,6 +103,7 @@ class Answerer:
         """Answer ``question``; ``on_token`` gets the answer as it is written, ``on_preview``
         the best-matching passage sentence before the model starts."""
         started = time.perf_counter()
+        self._texts = {}  # a document may be re-indexed between answers
         question = self.check_question(question)
         result = Answer(question=question, answer="", found=False, model=self.model.name)
         if not self.library.registry.documents(statuses=("indexed",)):
@@ -478,7 +480,11 @@ class Answerer:
         return label_side(composed, side.label)
 
     def _document_text(self, doc_id: str) -> str:
-        return " ".join(page.text for page in self.library.registry.pages(doc_id))
+        """A document's whole text, read once per answer: a comparison's names checks, the
+        match of its sides and each side's backing sentence all ask for the same documents."""
+        if doc_id not in self._texts:
+            self._texts[doc_id] = " ".join(page.text for page in self.library.registry.pages(doc_id))
+        return self._texts[doc_id]
 
     def _names_in_document(
         self, question: str, passages: Sequence[SearchHit], drop: Sequence[str] = ()
@@ -487,15 +493,13 @@ class Answerer:
         except those of the phrases in ``drop``."""
         dropped = {name for phrase in drop for name in phrase_names(phrase)}
         names = [name for name in question_names(question) if name not in dropped]
-        texts: dict[str, str] = {}
 
         def accept(match: SentenceMatch) -> bool:
             if not names:
                 return True
             hit = passages[match.passage]
-            if hit.doc_id not in texts:
-                texts[hit.doc_id] = (self._document_text(hit.doc_id) if hit.doc_id else "") or hit.text
-            missing = missing_names(names, f"{hit.document} {texts[hit.doc_id]}")
+            text = (self._document_text(hit.doc_id) if hit.doc_id else "") or hit.text
+            missing = missing_names(names, f"{hit.document} {text}")
             if missing:
                 log.info(
                     "%s never mentions %s, which %r names: its sentence backs nothing",

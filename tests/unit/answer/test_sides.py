@@ -309,3 +309,21 @@ def test_distinguishing_words(phrase: str, others: list[str], words: list[str]) 
 def test_sides_that_nothing_tells_apart_name_no_documents() -> None:
     ranked = lambda: ["g", "s"]  # noqa: E731
     assert match_side("rent", [GPL, STUDY], ranked, lambda d: "rent", set(), ["rent increase"]) is None
+
+
+def test_each_document_is_read_once_per_answer(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[str] = []
+    pages = library.registry.pages
+
+    def counted(doc_id: str) -> list[object]:
+        reads.append(doc_id)
+        return list(pages(doc_id))
+
+    monkeypatch.setattr(library.registry, "pages", counted)
+    # "GNU GPL" is in no title: its document is found by search among those that name it, the
+    # two documents are checked to name apart, and the chosen one backs the answer's names.
+    model = ScriptedChatModel([json.dumps({"passage": 1, "answer": "the MIT licence"})])
+    question = "Which, the GNU GPL or the MIT licence, permits dealing in the Software without restriction?"
+    result = Answerer(library, model, library.settings).answer(question)
+    assert result.verified  # the names were checked
+    assert len(reads) == len(set(reads)) >= 2
