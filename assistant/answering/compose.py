@@ -28,6 +28,7 @@ from assistant.answering.grounding import ASKING_WORDS, SentenceMatch, Similarit
 from assistant.answering.question import QuestionShape, without_options
 from assistant.answering.reply import Reply, repeats_question
 from assistant.answering.types import AnswerSentence, Citation, SentenceKind
+from assistant.answering.verdicts import decisive_no
 from assistant.index.retrieve import SearchHit
 from assistant.text import query_terms, sentence_spans
 
@@ -64,6 +65,7 @@ class Composed:
     support_rank: int | None = None  # rank (1 = best retrieved) of the passage backing the answer
     missing_parts: int = 0
     multi_part: bool = False  # parts after the first are checked by shared words only
+    read_verdict: bool = False  # the verdict was read from its sentence's negation (``verdicts``)
 
     @property
     def text(self) -> str:
@@ -127,6 +129,12 @@ def compose(
         out.support_rank = match.passage + 1
         out.sentences.append(AnswerSentence(direct, (match.passage + 1,), True, SentenceKind.ANSWER))
         quotes.append(match)
+    elif shape.yes_no and (no := _decisive_no(question, texts, accept)) is not None:
+        # The model gave no verdict a sentence backs, but the sentence most about the question denies it.
+        out.direct_supported, out.read_verdict, out.short_answer = True, True, "No"
+        out.support_rank = no.passage + 1
+        out.sentences.append(AnswerSentence("No.", (no.passage + 1,), True, SentenceKind.ANSWER))
+        quotes.append(no)
     else:
         # No sentence states the model's answer: it is a guess, and it is not shown as the answer.
         out.unsupported_answer, out.short_answer = direct, ""
@@ -153,6 +161,13 @@ def answers_shape(reply: Reply, shape: QuestionShape) -> bool:
     if shape.options:
         return len(unchosen(reply.answer, shape.options)) == len(shape.options) - 1
     return True
+
+
+def _decisive_no(
+    question: str, texts: list[str], accept: Callable[[SentenceMatch], bool] | None
+) -> SentenceMatch | None:
+    match = decisive_no(question, texts)
+    return match if match is not None and (accept is None or accept(match)) else None
 
 
 def unchosen(answer: str, options: Sequence[str]) -> list[str]:

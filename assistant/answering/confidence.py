@@ -13,6 +13,8 @@ Built from signals measured on the answer itself, never from the model's own say
   so does a question of several parts, whose later parts are matched to sentences by
   shared words only (on the tuning documents, two of the three wrong "high" answers to
   two-part questions had a right first part and a wrong second one).
+- how the verdict was read: a "No" read from its sentence's negation by rule
+  (``verdicts.decisive_no``), not stated by the model and backed, is at most ``medium``.
 
 `make bench` prints, per level, how often answers were right on the dev sets: "high"
 must be right far more often than "low".
@@ -43,6 +45,7 @@ def rate(answer: Answer, composed: Composed | None, min_similarity: float) -> Co
     if (
         composed.missing_parts
         or composed.multi_part
+        or composed.read_verdict
         or answer.evidence < min_similarity + HIGH_MARGIN
         or composed.support_rank > TOP_RANKS
     ):

@@ -306,12 +306,8 @@ class Answerer:
         if reply.invalid_passage is not None:
             result.invalid_citations = [reply.invalid_passage]
         refused = reply.verdict == "not stated" or (reply.verdict is None and is_refusal(reply.answer))
-        if refused and not result.cancelled:
-            result.answer = NOT_FOUND_MESSAGE
-            result.confidence = rate(result, None, self.settings.min_similarity)
-            return
-        result.found = bool(reply.answer or reply.verdict)
         if result.cancelled:  # the user stopped it: show what was written, and nothing more
+            result.found = bool(reply.answer or reply.verdict)
             result.answer = direct_text(reply.answer, reply.verdict, final=False)
             result.short_answer = reply.answer
             return
@@ -319,9 +315,17 @@ class Answerer:
         topic = result.search_query or result.question
         # The alternative the answer does not pick need not be named by its sentence's document.
         accept = self._names_in_document(topic, result.passages, drop=unchosen(reply.answer, shape.options))
-        composed = compose(
-            topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
-        )
+        composed = None
+        if not refused or shape.yes_no:
+            # A yes/no question the model calls "not stated" may still be denied by its sentence.
+            composed = compose(
+                topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
+            )
+        if composed is None or (refused and not composed.read_verdict):
+            result.answer = NOT_FOUND_MESSAGE
+            result.confidence = rate(result, None, self.settings.min_similarity)
+            return
+        result.found = True
         self._apply(result, composed)
 
     def _apply(self, result: Answer, composed: Composed) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,10 @@ from assistant.answering.prompts import NOT_FOUND_MESSAGE
 from assistant.answering.reply import repeats_question
 from assistant.answering.types import QuestionError, Turn
 from assistant.config import Settings
-from assistant.index.indexer import Indexer
 from assistant.index.library import Library
 from assistant.jobs import CancelToken
 from assistant.llm.chat import ChatMessage
 from assistant.session.audit import AuditLog
-from assistant.testing.documents import write_text_pdf
 from assistant.testing.fake_embedder import HashEmbedder
 from assistant.testing.scripted_chat import ScriptedChatModel
 
@@ -31,14 +29,8 @@ PAGES = [
 
 
 @pytest.fixture
-def library(quire_home: Path, tmp_path: Path) -> Iterator[Library]:
-    settings = Settings.load(quire_home)
-    settings.answer.min_similarity = 0.05  # the hash embedder's similarities are low
-    (tmp_path / "docs").mkdir()
-    write_text_pdf(tmp_path / "docs" / "lease.pdf", PAGES)
-    with Library.open(settings, HashEmbedder()) as lib:
-        Indexer(lib).run([tmp_path / "docs"])
-        yield lib
+def library(lease_library: Callable[[list[str]], Library]) -> Library:
+    return lease_library(PAGES)
 
 
 def reply(passage: int, answer: str) -> str:
