@@ -30,7 +30,7 @@ from assistant.answering.reply import Reply, repeats_question
 from assistant.answering.types import AnswerSentence, Citation, SentenceKind
 from assistant.answering.verdicts import decisive_no
 from assistant.index.retrieve import SearchHit
-from assistant.text import query_terms, sentence_spans
+from assistant.text import normalise_numbers, query_terms, sentence_spans
 
 PART_SUPPORT = 0.5  # share of a part's own terms a sentence needs to count as addressing it
 MAX_QUOTES = 4
@@ -46,6 +46,9 @@ _NEGATION = re.compile(
     r"\w+n't)\b",
     re.IGNORECASE,
 )
+
+# A figure: digits, maybe with a unit glued on ("5mg", "50%"), not digits inside a code ("16SV5824").
+_QUANTITY = re.compile(r"(?<![^\W\d_])(?<!\d)\d+(?:[.,]\d+)*[^\W\d_]*%?(?!\w)")
 
 # The page of a passage that holds the given text (``Library.page_for``).
 PageFinder = Callable[[SearchHit, str], int]
@@ -154,9 +157,13 @@ def answers_shape(reply: Reply, shape: QuestionShape) -> bool:
 
     A yes/no question is answered by a verdict: a reply without one ("A program that ...
     is called a") leaves the reader to guess it. A choice question ("which, A or B?") is
-    answered by naming exactly one of its alternatives.
+    answered by naming exactly one of its alternatives. "How much" and "how many" are
+    answered by a figure ("eight subjects", "$500,000", "0.05mg/kg"), not by a name or a
+    reference that carries digits ("BMBF 16SV5824" for how much money a grant gave).
     """
     if shape.yes_no and reply.verdict not in ("yes", "no"):
+        return False
+    if shape.quantity and not _QUANTITY.search(normalise_numbers(reply.answer)):
         return False
     if shape.options:
         return len(unchosen(reply.answer, shape.options)) == len(shape.options) - 1

@@ -274,9 +274,15 @@ def find_support(
         topic = [t for t in asked if not t.isdigit() and t not in alternatives]
     split = [(text, sentence_spans(text)) for text in passages]
     all_stems = [[stems(normalise_numbers(text[a:b])) for a, b in spans] for text, spans in split]
+    # Numbers as figures, not words: "0.05mg/kg" holds the 05 of "0.05 mg/kg" though its word is "05mg".
+    all_numbers = [
+        [set(_NUMBER.findall(normalise_numbers(text[a:b]))) for a, b in spans] for text, spans in split
+    ]
     weights = focus_weights(topic, [s for sentences in all_stems for s in sentences])
     candidates: list[tuple[SentenceMatch, tuple[int, int]]] = []  # each with its first sentence
-    for index, ((text, spans), sentence_stems) in enumerate(zip(split, all_stems, strict=True)):
+    for index, ((text, spans), sentence_stems, sentence_numbers) in enumerate(
+        zip(split, all_stems, all_numbers, strict=True)
+    ):
         for i, (start, _) in enumerate(spans):
             single = 0.0
             for j in (i, i + 1):
@@ -290,7 +296,7 @@ def find_support(
                 if j > i and share <= max(single, _share(claim_terms, sentence_stems[j])):
                     continue  # the second sentence adds nothing the claim needs
                 single = share
-                numbers = all(n in window for n in claim_numbers)
+                numbers = all(n in sentence_numbers[i] | sentence_numbers[j] for n in claim_numbers)
                 on_topic = not topic or focus_share(weights, context) >= focus
                 match = SentenceMatch(index, start, stop, " ".join(quote.split()), share, numbers, on_topic)
                 candidates.append((match, (index, i)))

@@ -102,6 +102,7 @@ class QuestionShape:
     yes_no: bool
     compare: bool
     options: tuple[str, ...] = ()  # the alternatives of a choice question ("..., A or B?")
+    quantity: bool = False  # its (first) part asks "how much" or "how many": a figure answers it
 
     @property
     def multi_part(self) -> bool:
@@ -209,6 +210,9 @@ def _option(phrase: str) -> str:
     return " ".join(words)
 
 
+_HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b", re.IGNORECASE)
+
+
 def analyse(question: str) -> QuestionShape:
     parts = split_parts(question)
     return QuestionShape(
@@ -216,4 +220,5 @@ def analyse(question: str) -> QuestionShape:
         yes_no=is_yes_no(question) and len(parts) == 1,
         compare=bool(_COMPARE.search(question)),
         options=choice_options(question),
+        quantity=bool(_HOW_MUCH.search(parts[0] if parts else question)),
     )

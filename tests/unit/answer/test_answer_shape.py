@@ -140,6 +140,24 @@ def test_figures_match_however_they_are_spelled(claim: str, supports: bool) -> N
     assert match is not None and match.supports is supports
 
 
+@pytest.mark.parametrize(
+    ("claim", "supports"),
+    [
+        ("0.05 mg/kg for 48 hours", True),
+        ("0.5 mg/kg for 48 hours", False),
+        ("a 10mm gap", True),
+        ("a 12mm gap", False),
+    ],
+)
+def test_figures_with_units_glued_on_match_as_figures(claim: str, supports: bool) -> None:
+    """The passage's "0.05mg/kg" and "10mm" hold the figures 0.05 and 10 though its words are "05mg" and "10mm"."""
+    passage = (
+        "Analgesia was buprenorphine 0.05mg/kg, given for 48 hours after the 10mm osteotomy gap was made."
+    )
+    match = find_support(claim, "What analgesia did the rats receive after the osteotomy gap?", [passage])
+    assert match is not None and match.numbers is supports
+
+
 def test_the_verdict_opens_a_yes_no_answer() -> None:
     assert (
         direct_text("you must also convey the source", "yes", final=True)
@@ -317,3 +335,20 @@ def test_a_bare_alternative_needs_the_words_that_tell_its_sentence_apart() -> No
         reply = Reply(answer="The LGPL 2.1", passage=None)
         composed = compose(question, shape, reply, [hit(text, "LGPL-2.1")], page_of)
         assert composed.direct_supported is backed
+
+
+GRANT = "The Ministry of Research awarded the study 250,000 euros of funding [BMBF 16SV5824]."
+
+
+@pytest.mark.parametrize(
+    ("reply", "shown_as_answer"),
+    [
+        (Reply("250,000 euros", 1), True),
+        (Reply("the Ministry of Research [BMBF 16SV5824]", 1), False),  # a reference, not an amount
+        (Reply("the Ministry of Research", 1), False),
+    ],
+)
+def test_how_much_is_answered_by_a_figure(reply: Reply, shown_as_answer: bool) -> None:
+    question = "How much money did the Ministry of Research award to the study?"
+    out = compose(question, analyse(question), reply, [hit(GRANT)], page_of)
+    assert out.direct_supported is shown_as_answer
