@@ -274,7 +274,9 @@ def _cover_parts(shape: QuestionShape, texts: list[str], quotes: list[SentenceMa
         said = stems(" ".join(q.quote for q in quotes))
         if out.direct_supported:
             said |= stems(out.sentences[0].text)
-        if own & said:
+        # One shared word is not an answer: "what must become of that copy?" is not answered
+        # by a quote that mentions a copy.
+        if len(own & said) / len(own) >= PART_SUPPORT:
             continue
         match = find_support(part, part, texts)
         if match is not None and _covers(own, match) and len(quotes) < MAX_QUOTES:

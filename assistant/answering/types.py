@@ -159,12 +159,14 @@ class Answer:
         A cited passage that merely contains the answer's words is not enough: the direct
         answer is checked against one sentence of its passage that is about what was asked
         (``grounding.find_support``), so "verified" means the page says this, in answer to this.
+        An answer that states a part of the question is not in the documents found answers
+        only the rest: it is not verified, since a reader takes the mark for the whole answer.
         """
         return (
             self.found
             and bool(self.citations)
             and not self.uncited_sentences
-            and all(s.supported for s in self.sentences)
+            and all(s.supported and s.kind is not SentenceKind.NOT_STATED for s in self.sentences)
         )
 
     @property

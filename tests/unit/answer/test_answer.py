@@ -273,6 +273,7 @@ def test_multi_part_question_states_the_part_the_documents_lack(library: Library
     assert result.answer.splitlines()[-1] == "The documents found do not say: “What is the insurance excess?”"
     assert result.sentences[-1].kind == "not_stated"
     assert result.confidence != "high"  # an answer with a missing part is never "high"
+    assert not result.verified  # the mark would be read as covering the whole question
     assert result.to_json()["sentences"][0]["supported"] is True
 
 

@@ -206,6 +206,22 @@ def test_every_part_is_answered_by_a_quote_or_stated_missing() -> None:
     assert out.sentences[-1].text == "The documents found do not say: “When is it returned?”"
 
 
+def test_a_part_whose_one_word_the_quotes_share_is_still_missing() -> None:
+    """A quote that mentions a copy does not say what must become of the copy."""
+    question = "What may the owner of a computer authorise, and what must become of that copy afterwards?"
+    passage = hit(
+        "The owner of a computer may authorise the making of a copy of a program to repair the computer."
+    )
+    out = compose(
+        question, analyse(question), Reply("the making of a copy of a program", 1), [passage], page_of
+    )
+    assert out.direct_supported and out.missing_parts == 1
+    assert (
+        out.sentences[-1].text
+        == "The documents found do not say: “What must become of that copy afterwards?”"
+    )
+
+
 def test_a_comparison_cites_both_documents() -> None:
     question = "How do the GPL and the MIT licence differ on source code?"
     gpl = hit(LICENCE, "GPL", "d1")
