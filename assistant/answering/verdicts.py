@@ -66,6 +66,8 @@ _DUTY = frozenset(
         "must", "shall", "need", "needs", "required", "requires", "requirement", "obliged", "obligation",
         "mandatory", "prohibit", "prohibited", "forbid", "forbidden", "restrict", "restriction",
         "outlaw", "outlaws", "ban", "banned", "illegal", "unlawful", "limit", "limitation",
+        # restricting verbs: "nothing ... shall prevent the tenant from assigning" permits it
+        "prevent", "preclude", "void", "forfeit",
     )
 )  # fmt: skip
 _PROHIBITING_MODALS = frozenset(["must", "shall"])

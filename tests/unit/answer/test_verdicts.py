@@ -34,6 +34,8 @@ FILLER = "The premises are the ground floor of 4 Quay Street. The term is five y
         ("Does the statute outlaw copying the work?", "The statute does not prohibit copying the work for private study.", True),
         ("May the report be published under another licence?",
          "The requirement to keep the report under this licence does not apply to published copies.", False),
+        ("May the tenant assign the lease to a buyer?", "Nothing in this lease shall prevent the tenant from assigning the lease.", False),
+        ("Does opening the case void the warranty?", "Opening the case does not void the warranty.", True),
         ("Is the provider allowed to monitor its service?", "Nothing in this section requires a provider to monitor its service.", False),
         ("Must the tenant repair the roof?", "The tenant does not repair the roof in winter.", False),
         # a negation in a condition, or governing none of the question's terms, decides nothing
