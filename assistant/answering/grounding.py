@@ -200,13 +200,18 @@ class SentenceMatch:
         and ends as a sentence does (a colon announces a list; it does not end a statement),
         or as an item of a legal list does ("... within 30 days of discovery; or").
         """
-        # An item of a legal list ends "...; or" and is a whole provision.
-        body = _LIST_ITEM_END.sub(";", self.quote.rstrip(_CLOSING))
-        return len(self.quote.split()) >= MIN_STATEMENT_WORDS and body[-1:] in _SENTENCE_ENDS
+        return reads_as_statement(self.quote)
 
     @property
     def supports(self) -> bool:
         return self.numbers and self.on_topic and self.is_statement and self.claim_share >= ANSWER_SUPPORT
+
+
+def reads_as_statement(text: str, min_words: int = MIN_STATEMENT_WORDS) -> bool:
+    """``min_words`` words or more, ending as a sentence or as an item of a legal list does."""
+    # An item of a legal list ends "...; or" and is a whole provision.
+    body = _LIST_ITEM_END.sub(";", text.rstrip(_CLOSING))
+    return len(text.split()) >= min_words and body[-1:] in _SENTENCE_ENDS
 
 
 def _share(terms: list[str], present: set[str]) -> float:

@@ -258,7 +258,10 @@ class Answerer:
         """The raw JSON reply; the answer field streams to ``on_token`` as it is written.
 
         Text that could still become a refusal or a repeat of the question is held back
-        until it can no longer be one.
+        until it can no longer be one. A yes/no answer is held back whole until it is
+        checked: the model writes "Yes" over sentences that say no, and a "Yes" the reader
+        watched, then taken back as "No", is what costs a product its trust. The reply is
+        short (a verdict and one sentence), and the closest sentence is shown meanwhile.
         """
         raw = ""
         shown = ""
@@ -282,7 +285,7 @@ class Answerer:
                     verdict = partial_verdict(raw)
                     answer = partial_answer(raw)
                     held = (
-                        (shape.yes_no and verdict in (None, "not stated"))
+                        shape.yes_no  # its verdict waits for the sentence check (``_generate``)
                         or may_be_refusal(answer)
                         or repeats_question(answer, question, partial=True)
                     )

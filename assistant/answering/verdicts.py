@@ -13,9 +13,12 @@ requires a service provider to monitor its service". So a "No" is given when:
   share of the question's topic weight (``grounding.focus_weights``, the question's own
   terms less the names that pick its document, which the names check holds the document
   to), and no other sentence holds as much, unless every one of them reads "No" too;
-- it is a statement (a heading or a title line decides nothing);
+- it is a statement of ``VERDICT_MIN_WORDS`` words or more, ending as a sentence (a
+  heading or a title line decides nothing; a record's "No known food allergies." does);
 - a negation in its main clause governs at least ``SCOPE_TERMS`` of those terms: the
-  words after "not" name what the question asks about. A negation inside a condition
+  words after "not" name what the question asks about. A "no" that opens a noun phrase
+  denies that phrase only: "no known food allergies" does not deny "any known
+  allergies", so the phrase may hold no word the question lacks. A negation inside a condition
   ("If ... the Covered Software is not Incompatible ..., this License permits ...") says
   nothing of the main clause, so a negation after "if", "unless", "when" ... counts for
   nothing;
@@ -46,12 +49,16 @@ from assistant.answering.grounding import (
     _stem,
     focus_share,
     focus_weights,
+    reads_as_statement,
     stems,
 )
 from assistant.answering.names import question_names
-from assistant.text import query_terms, sentence_spans
+from assistant.text import STOPWORDS, query_terms, sentence_spans
 
 SCOPE_TERMS = 2  # topic terms a negation must govern for its sentence to answer "No"
+# A record's terse sentence decides as well as a long one ("No known food allergies."); a
+# shorter line ending in a full stop is a heading ("10.1. New Versions.").
+VERDICT_MIN_WORDS = 4
 # Grammatical negation only: "without" qualifies ("persons with and without diabetes") and
 # "prohibit" is a restriction word, read by what it restricts.
 _NEGATION = re.compile(r"\b(no|not|never|neither|nor|none|nothing|cannot|\w+n't)\b", re.IGNORECASE)
@@ -71,6 +78,7 @@ _DUTY = frozenset(
     )
 )  # fmt: skip
 _PROHIBITING_MODALS = frozenset(["must", "shall"])
+_DENYING_DETERMINERS = frozenset(["no", "none", "neither"])
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
 _AFTER_WORDS = 5  # words after a negation read for what it negates ("nothing in section 512 requires")
 
@@ -97,18 +105,24 @@ def decisive_no(question: str, texts: Sequence[str]) -> SentenceMatch | None:
         return None
     top = [sentences[place] for share, place in scored if share == best]
     matches = [SentenceMatch(i, a, b, " ".join(s.split()), 1.0, True, True) for i, a, b, s in top]
-    if all(m.is_statement and _reads_no(m.quote, topic, asks_duty) for m in matches):
+    words = stems(question)
+    if all(
+        reads_as_statement(m.quote, VERDICT_MIN_WORDS) and _reads_no(m.quote, topic, words, asks_duty)
+        for m in matches
+    ):
         return matches[0]
     return None
 
 
-def _reads_no(sentence: str, topic: Sequence[str], asks_duty: bool) -> bool:
+def _reads_no(sentence: str, topic: Sequence[str], asked: set[str], asks_duty: bool) -> bool:
     """Whether a negation in the main clause of ``sentence`` denies what the question asks."""
     for cue in _NEGATION.finditer(sentence):
         before = sentence[: cue.start()]
         if _CONDITION.search(before):
             return False  # this and every later negation lie in or after a condition
         if len(set(topic) & stems(sentence[cue.end() :])) < SCOPE_TERMS:
+            continue
+        if _narrower(sentence[cue.end() :], asked, whole=cue.group(0).lower() in _DENYING_DETERMINERS):
             continue
         # "must not" and "shall not" forbid the act itself: the modal is not what is negated.
         clause = stems(_CLAUSE_BREAK.split(before)[-1]) - _PROHIBITING_MODALS
@@ -117,3 +131,31 @@ def _reads_no(sentence: str, topic: Sequence[str], asks_duty: bool) -> bool:
         if negates_duty == asks_duty:
             return True
     return False
+
+
+def _narrower(rest: str, asked: set[str], *, whole: bool) -> bool:
+    """Whether the phrase a negation opens denies something narrower than what was asked.
+
+    "No known food allergies" denies food allergies, not allergies: it does not answer
+    "does the patient have any known allergies?" (the record lists a penicillin allergy
+    just before it), and "does not cover dental treatment" does not answer whether the
+    policy covers treatment. The phrase runs from the negation to its first function word
+    or punctuation. A qualifier stands before the word it narrows, so no word the
+    question lacks may stand between two of its words ("cover dental treatment"); a
+    phrase opened by "no" (``whole``) names what it denies from its first word, so none
+    may stand before its last word of the question either ("no family history of
+    diabetes" is not "no history of diabetes"). The verb a "not" negates, and what
+    follows the question's words, may be the document's own ("does not grant
+    permission", "did not affect construct stiffness").
+    """
+    words: list[str] = []
+    for word in re.findall(r"[\w'-]+|[^\w\s]", rest):
+        if not word[0].isalnum() or word.lower() in STOPWORDS:
+            break
+        words.append(word)
+    inside = [_stem(word) in asked for word in words]
+    if True not in inside:
+        return False
+    last = len(inside) - 1 - inside[::-1].index(True)
+    first = 0 if whole else inside.index(True)
+    return not all(inside[first : last + 1])

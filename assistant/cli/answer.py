@@ -247,7 +247,7 @@ def confidence_note(answer: Answer) -> str:
     if answer.confidence is Confidence.HIGH:
         return "high (the cited sentences state the answer)"
     if answer.confidence is Confidence.MEDIUM:
-        return "medium (read the cited sentences: part of the question may be unanswered)"
+        return "medium (read the cited sentences before relying on it)"
     return "low: check the source before relying on this answer"
 
 

@@ -45,7 +45,13 @@ FILLER = "The premises are the ground floor of 4 Quay Street. The term is five y
         ("Is rent payable in advance?", "Rent is payable in advance on the first day of each month.", False),
         # asked in the negative: left to the model
         ("Is the deposit not refundable?", "The deposit is not refundable under any circumstances.", False),
-        # a title line negates nothing
+        # a record's terse sentence decides; a title line negates nothing
+        ("Does the patient have any known food allergies?", "No known food allergies.", True),
+        ("Does the patient have any known allergies?", "No known food allergies.", False),  # a narrower denial
+        ("Does the patient have a history of diabetes?", "There is no family history of diabetes in the record.", False),
+        ("Does the policy cover treatment abroad?", "The policy does not cover dental treatment abroad.", False),
+        ("Does the policy cover treatment abroad?", "The policy does not cover treatment abroad.", True),
+        ("Does the patient have a family history of diabetes?", "There is no family history of diabetes in the record.", True),
         ("Is the tenant liable for damage to the roof?", "No liability of the tenant for roof damage", False),
     ],
 )  # fmt: skip
@@ -102,10 +108,11 @@ def test_a_question_the_model_calls_not_stated_is_answered_no_by_the_sentence_th
 
 
 def test_a_yes_its_sentence_denies_becomes_the_sentences_no(library: Library) -> None:
-    result = ask(
-        library, "May the tenant keep a dog at the premises?", "yes", "pets are welcome with consent"
-    )
+    streamed: list[str] = []
+    question = "May the tenant keep a dog at the premises?"
+    result = ask(library, question, "yes", "pets are welcome with consent", streamed)
     assert result.short_answer == "No" and not result.unsupported_answer
+    assert "".join(streamed) == result.answer  # the model's "Yes" was never shown
 
 
 def test_a_question_no_sentence_denies_stays_declined(library: Library) -> None:
