@@ -199,6 +199,14 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
     chat.submit()
     _wait(app, idle(ops.ANSWER), 300, "the side-by-side answer")
     shoot(window, "13-compare-question.png")
+    # A yes/no question: the verdict stands on the sentence that decides it, quoted and cited.
+    window.new_conversation()
+    chat.question.setPlainText(
+        "Can the Landlord's total liability exceed the rent paid in the previous twelve months?"
+    )
+    chat.submit()
+    _wait(app, idle(ops.ANSWER), 300, "the yes/no answer")
+    shoot(window, "14-yes-no-question.png")
     window.close()
     return saved
 
