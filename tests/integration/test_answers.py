@@ -214,3 +214,40 @@ def test_a_comparison_answers_each_side_from_its_own_document(
     assert "thirty" in later_side and "forty-five" not in later_side  # read from its own document
     assert {c.document for c in result.citations} == {"supply-agreement-2024", "supply-agreement-2025"}
     assert result.confidence.value != "high"
+
+
+RECORD = [
+    "Discharge summary. Patient admitted with community-acquired pneumonia.",
+    "Allergies: Penicillin (urticaria). No known food allergies. "
+    "The patient was treated with intravenous ceftriaxone for five days.",
+]
+LEASE = [
+    "Commercial lease between Harbourview Properties Ltd (the Landlord) and Linden Architects LLP (the Tenant).",
+    "The annual rent is ninety-six thousand pounds, payable monthly in advance.",
+    "Liability. The Landlord's total liability under this Lease shall not exceed the rent paid "
+    "in the twelve months preceding the claim.",
+]
+
+
+def test_a_yes_no_verdict_stands_on_the_sentence_that_decides_it(
+    tmp_path: Path, int8_embedder: ModelEmbedder, model: WorkerChatModel
+) -> None:
+    """A "No" the documents state is given with its sentence, never first streamed as a "Yes";
+    a denial narrower than the question ("no known food allergies") is no "No" to "any allergies"."""
+    settings = Settings.load(tmp_path / "home")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_text_pdf(docs / "discharge-summary.pdf", RECORD)
+    write_text_pdf(docs / "lease.pdf", LEASE)
+    with Library.open(settings, int8_embedder) as library:
+        Indexer(library).run([docs])
+        answerer = Answerer(library, model, settings)
+        streamed: list[str] = []
+        denied = answerer.answer(
+            "Can the Landlord's total liability exceed the rent paid in the previous twelve months?",
+            on_token=streamed.append,
+        )
+        allergies = answerer.answer("Does the patient have any known allergies?")
+    assert denied.short_answer == "No" and "".join(streamed) == denied.answer
+    assert "shall not exceed" in denied.citations[0].quote and denied.citations[0].page == 3
+    assert allergies.short_answer != "No"
