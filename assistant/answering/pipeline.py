@@ -285,7 +285,7 @@ class Answerer:
                     verdict = partial_verdict(raw)
                     answer = partial_answer(raw)
                     held = (
-                        shape.yes_no  # its verdict waits for the sentence check (``_generate``)
+                        shape.yes_no  # shown only once checked (see above)
                         or may_be_refusal(answer)
                         or repeats_question(answer, question, partial=True)
                     )
@@ -314,22 +314,26 @@ class Answerer:
             result.answer = direct_text(reply.answer, reply.verdict, final=False)
             result.short_answer = reply.answer
             return
+        # A yes/no question the model calls "not stated" may still be denied by its sentence.
+        if refused and not shape.yes_no:
+            self._decline(result)
+            return
         # A follow-up ("and how much do they pay?") is about what its standalone query names.
         topic = result.search_query or result.question
         # The alternative the answer does not pick need not be named by its sentence's document.
         accept = self._names_in_document(topic, result.passages, drop=unchosen(reply.answer, shape.options))
-        composed = None
-        if not refused or shape.yes_no:
-            # A yes/no question the model calls "not stated" may still be denied by its sentence.
-            composed = compose(
-                topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
-            )
-        if composed is None or (refused and not composed.read_verdict):
-            result.answer = NOT_FOUND_MESSAGE
-            result.confidence = rate(result, None, self.settings.min_similarity)
+        composed = compose(
+            topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
+        )
+        if refused and not composed.read_verdict:
+            self._decline(result)
             return
         result.found = True
         self._apply(result, composed)
+
+    def _decline(self, result: Answer) -> None:
+        result.answer = NOT_FOUND_MESSAGE
+        result.confidence = rate(result, None, self.settings.min_similarity)
 
     def _apply(self, result: Answer, composed: Composed) -> None:
         """The composed answer's parts onto ``result``, and its confidence."""
