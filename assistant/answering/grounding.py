@@ -164,7 +164,7 @@ _STEM = 6  # words compared on their first letters: "returned" ~ "return", "depo
 _SUFFIXES = ("ing", "ed", "es", "s")  # one is taken off a word that keeps 3 letters: "meets" ~ "meet"
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     if word.isdigit():
         return word
     word = word.lower()
@@ -176,7 +176,7 @@ def _stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     """The word stems of ``text``, as the sentence check compares them (numbers whole)."""
-    return {_stem(w) for w in _WORD.findall(text)}
+    return {stem(w) for w in _WORD.findall(text)}
 
 
 @dataclass(frozen=True)
@@ -260,10 +260,10 @@ def find_support(
     returned within thirty days." backs an answer that joins both.
     """
     claim = normalise_numbers(claim)
-    claim_terms = [_stem(t) for t in query_terms(claim)]
+    claim_terms = [stem(t) for t in query_terms(claim)]
     claim_numbers = _NUMBER.findall(claim)
     claim_stems = set(claim_terms)
-    asked = list(dict.fromkeys(_stem(t) for t in query_terms(question) if t not in TOPIC_STOP_WORDS))
+    asked = list(dict.fromkeys(stem(t) for t in query_terms(question) if t not in TOPIC_STOP_WORDS))
     topic = [t for t in asked if t not in claim_stems]
     # What is asked about is named in words; the question's figures ("for the 1.0, 1.5 and 2.0 mm
     # gaps") qualify it, and a sentence of other figures for the same gaps is not about it.

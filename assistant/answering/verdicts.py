@@ -46,10 +46,10 @@ from collections.abc import Sequence
 from assistant.answering.grounding import (
     TOPIC_STOP_WORDS,
     SentenceMatch,
-    _stem,
     focus_share,
     focus_weights,
     reads_as_statement,
+    stem,
     stems,
 )
 from assistant.answering.names import question_names
@@ -68,7 +68,7 @@ _CONDITION = re.compile(
 )
 # Stems of words that state a duty or a restriction, in a question or around a negation.
 _DUTY = frozenset(
-    _stem(w)
+    stem(w)
     for w in (
         "must", "shall", "need", "needs", "required", "requires", "requirement", "obliged", "obligation",
         "mandatory", "prohibit", "prohibited", "forbid", "forbidden", "restrict", "restriction",
@@ -88,7 +88,7 @@ def decisive_no(question: str, texts: Sequence[str]) -> SentenceMatch | None:
     if _NEGATION.search(question):
         return None
     names = set().union(*(stems(n) for n in question_names(question)), set())
-    asked = [_stem(t) for t in query_terms(question) if t not in TOPIC_STOP_WORDS]
+    asked = [stem(t) for t in query_terms(question) if t not in TOPIC_STOP_WORDS]
     topic = list(dict.fromkeys(t for t in asked if t not in names and not t.isdigit()))
     if len(topic) < SCOPE_TERMS:
         return None
@@ -153,7 +153,7 @@ def _narrower(rest: str, asked: set[str], *, whole: bool) -> bool:
         if not word[0].isalnum() or word.lower() in STOPWORDS:
             break
         words.append(word)
-    inside = [_stem(word) in asked for word in words]
+    inside = [stem(word) in asked for word in words]
     if True not in inside:
         return False
     last = len(inside) - 1 - inside[::-1].index(True)
