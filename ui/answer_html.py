@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,8 +177,12 @@ def _render_confidence(answer: Answer) -> str:
     return f'<p style="{CONFIDENCE_STYLE}">{label}</p>'
 
 
-def render_answer(turn: int, answer: Answer) -> str:
-    """HTML for one finished answer and its sources (or closest passages when not found)."""
+def render_answer(turn: int, answer: Answer, shared_titles: frozenset[str] = frozenset()) -> str:
+    """HTML for one finished answer and its sources (or closest passages when not found).
+
+    ``shared_titles``: titles that more than one document of the library carries (two
+    versions of one contract); a source with one of them is named by its file too.
+    """
     tool_reply = _render_tool_answer(turn, answer)
     if tool_reply is not None:
         return tool_reply
@@ -209,12 +214,13 @@ def render_answer(turn: int, answer: Answer) -> str:
         )
     if citations:
         parts.append(f'<p style="{SOURCES_STYLE}"><b>Sources</b><br>')
-        # Two versions of one contract share a title: their file names tell the sources apart.
+        # Two versions of one contract share a title: their file names tell the sources apart,
+        # whether both are cited or only one ("Commercial Lease Agreement" is then which?).
         paths_by_title: dict[str, set[str]] = {}
         for c in citations:
             paths_by_title.setdefault(c.document, set()).add(c.path)
         for c in citations:
-            shared = len(paths_by_title[c.document]) > 1
+            shared = len(paths_by_title[c.document]) > 1 or c.document in shared_titles
             name = f"{c.document} ({Path(c.path).name})" if shared else c.document
             label = f"[{c.n}] {_escape(name)}, page {c.page}"
             parts.append(f'&nbsp;&nbsp;<a href="{CITE_SCHEME}:{turn}/{c.n}">{label}</a><br>')
@@ -226,11 +232,18 @@ def render_question(question: str) -> str:
     return f'<p style="{QUESTION_STYLE}">You: {_escape(question)}</p>'
 
 
-def render_conversation(turns: Sequence[Answer]) -> str:
+def render_conversation(turns: Sequence[Answer], shared_titles: frozenset[str] = frozenset()) -> str:
     """The whole conversation, one answer (and the question it answers) per turn."""
     return "".join(
-        render_question(answer.question) + render_answer(i, answer) for i, answer in enumerate(turns)
+        render_question(answer.question) + render_answer(i, answer, shared_titles)
+        for i, answer in enumerate(turns)
     )
+
+
+def shared_titles(titles: Sequence[str]) -> frozenset[str]:
+    """The titles that more than one of ``titles`` (the library's documents) carries."""
+    counts = Counter(titles)
+    return frozenset(title for title, count in counts.items() if count > 1)
 
 
 def _citing_sentences(answer: str, number: int) -> str:

@@ -18,7 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.answer_html import TABLE_SCHEME, render_conversation, render_question, resolve_link, turn_table
+from ui.answer_html import (
+    TABLE_SCHEME,
+    render_conversation,
+    render_question,
+    resolve_link,
+    shared_titles,
+    turn_table,
+)
 
 if TYPE_CHECKING:
     from assistant.answering.types import Answer, PassagePreview
@@ -75,6 +82,7 @@ class ChatPane(QWidget):
         super().__init__(parent)
         self.conversation_id = ""
         self.turns: list[Answer] = []
+        self._shared_titles: frozenset[str] = frozenset()  # titles two library documents carry
         self.asking = ""  # the question whose answer is being written ('' when none)
         self._streamed = ""
         self._preview: PassagePreview | None = None
@@ -249,9 +257,16 @@ class ChatPane(QWidget):
         self._refresh_timer.stop()
         self._render()
 
+    def set_library_titles(self, titles: Sequence[str]) -> None:
+        """The library's document titles: sources whose title two documents carry show their file."""
+        shared = shared_titles(titles)
+        if shared != self._shared_titles:
+            self._shared_titles = shared
+            self._render()
+
     # -- rendering ----------------------------------------------------------------------
     def _render(self) -> None:
-        parts = [render_conversation(self.turns)]
+        parts = [render_conversation(self.turns, self._shared_titles)]
         if self.asking:
             parts.append(render_question(self.asking))
             if self._preview is not None:

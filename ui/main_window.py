@@ -405,6 +405,7 @@ class MainWindow(QMainWindow):
         self, documents: list[DocumentRecord], collections: list[tuple[str, int]]
     ) -> None:
         self.library_pane.show_library(documents, collections)
+        self.chat_pane.set_library_titles([d.title for d in documents])
         self._library_known = True
         self._has_documents = bool(documents) or bool(self.collection)
         self._update_center()

@@ -400,3 +400,20 @@ def test_a_document_read_by_an_older_version_says_so_until_reindexed(
         window.reindex([lease])
     item = window.library_pane.item_for(str(lease))
     assert item is not None and item.text(1) == "Indexed"
+
+
+def test_a_source_whose_title_another_document_shares_is_named_by_its_file(
+    qtbot: QtBot, make_window: WindowMaker, tmp_path: Path
+) -> None:
+    """Two versions of one lease carry one title: an answer citing one says which file it is."""
+    window = make_window()
+    (tmp_path / "v2").mkdir()
+    write_text_pdf(tmp_path / "v2" / "lease-2027.pdf", LEASE_PAGES, title="Lease")
+    add_and_wait(qtbot, window, [_lease(tmp_path)])
+    _ask(qtbot, window, LATE_QUESTION)
+    assert ", page 2" in window.chat_pane.transcript.toPlainText()
+    assert "(lease.pdf)" not in window.chat_pane.transcript.toPlainText()  # the only "Lease" so far
+
+    add_and_wait(qtbot, window, [tmp_path / "v2" / "lease-2027.pdf"])
+    text = window.chat_pane.transcript.toPlainText()
+    assert "[1] Lease (lease.pdf), page 2" in text  # the answer already shown says which lease
