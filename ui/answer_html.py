@@ -216,12 +216,10 @@ def render_answer(turn: int, answer: Answer, shared_titles: frozenset[str] = fro
         parts.append(f'<p style="{SOURCES_STYLE}"><b>Sources</b><br>')
         # Two versions of one contract share a title: their file names tell the sources apart,
         # whether both are cited or only one ("Commercial Lease Agreement" is then which?).
-        paths_by_title: dict[str, set[str]] = {}
+        cited = {(c.document, c.path) for c in citations}
+        named_by_file = shared_titles | titles_shared([title for title, _ in cited])
         for c in citations:
-            paths_by_title.setdefault(c.document, set()).add(c.path)
-        for c in citations:
-            shared = len(paths_by_title[c.document]) > 1 or c.document in shared_titles
-            name = f"{c.document} ({Path(c.path).name})" if shared else c.document
+            name = f"{c.document} ({Path(c.path).name})" if c.document in named_by_file else c.document
             label = f"[{c.n}] {_escape(name)}, page {c.page}"
             parts.append(f'&nbsp;&nbsp;<a href="{CITE_SCHEME}:{turn}/{c.n}">{label}</a><br>')
         parts.append("</p>")
@@ -240,8 +238,8 @@ def render_conversation(turns: Sequence[Answer], shared_titles: frozenset[str] =
     )
 
 
-def shared_titles(titles: Sequence[str]) -> frozenset[str]:
-    """The titles that more than one of ``titles`` (the library's documents) carries."""
+def titles_shared(titles: Sequence[str]) -> frozenset[str]:
+    """The titles that more than one of ``titles`` (one per document) carries."""
     counts = Counter(titles)
     return frozenset(title for title, count in counts.items() if count > 1)
 

@@ -23,7 +23,7 @@ from ui.answer_html import (
     render_conversation,
     render_question,
     resolve_link,
-    shared_titles,
+    titles_shared,
     turn_table,
 )
 
@@ -259,7 +259,7 @@ class ChatPane(QWidget):
 
     def set_library_titles(self, titles: Sequence[str]) -> None:
         """The library's document titles: sources whose title two documents carry show their file."""
-        shared = shared_titles(titles)
+        shared = titles_shared(titles)
         if shared != self._shared_titles:
             self._shared_titles = shared
             self._render()

@@ -218,6 +218,12 @@ def _share(terms: list[str], present: set[str]) -> float:
     return sum(1 for t in terms if t in present) / len(terms) if terms else 0.0
 
 
+def asked_terms(question: str) -> list[str]:
+    """The stems of the words that say what a question is about, in order, each once: not its
+    asking words ("how long"), kinds of figure ("maximum") or modals ("may")."""
+    return list(dict.fromkeys(stem(t) for t in query_terms(question) if t not in TOPIC_STOP_WORDS))
+
+
 def focus_weights(topic: Sequence[str], sentences: Sequence[set[str]]) -> dict[str, float]:
     """How much each of the question's topic terms tells the passages' sentences apart.
 
@@ -263,7 +269,7 @@ def find_support(
     claim_terms = [stem(t) for t in query_terms(claim)]
     claim_numbers = _NUMBER.findall(claim)
     claim_stems = set(claim_terms)
-    asked = list(dict.fromkeys(stem(t) for t in query_terms(question) if t not in TOPIC_STOP_WORDS))
+    asked = asked_terms(question)
     topic = [t for t in asked if t not in claim_stems]
     # What is asked about is named in words; the question's figures ("for the 1.0, 1.5 and 2.0 mm
     # gaps") qualify it, and a sentence of other figures for the same gaps is not about it.

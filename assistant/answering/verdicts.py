@@ -44,8 +44,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.answering.grounding import (
-    TOPIC_STOP_WORDS,
     SentenceMatch,
+    asked_terms,
     focus_share,
     focus_weights,
     reads_as_statement,
@@ -53,7 +53,7 @@ from assistant.answering.grounding import (
     stems,
 )
 from assistant.answering.names import question_names
-from assistant.text import STOPWORDS, query_terms, sentence_spans
+from assistant.text import STOPWORDS, sentence_spans
 
 SCOPE_TERMS = 2  # topic terms a negation must govern for its sentence to answer "No"
 # A record's terse sentence decides as well as a long one ("No known food allergies."); a
@@ -88,8 +88,7 @@ def decisive_no(question: str, texts: Sequence[str]) -> SentenceMatch | None:
     if _NEGATION.search(question):
         return None
     names = set().union(*(stems(n) for n in question_names(question)), set())
-    asked = [stem(t) for t in query_terms(question) if t not in TOPIC_STOP_WORDS]
-    topic = list(dict.fromkeys(t for t in asked if t not in names and not t.isdigit()))
+    topic = [t for t in asked_terms(question) if t not in names and not t.isdigit()]
     if len(topic) < SCOPE_TERMS:
         return None
     asks_duty = bool(stems(question) & _DUTY)
@@ -98,8 +97,9 @@ def decisive_no(question: str, texts: Sequence[str]) -> SentenceMatch | None:
         for index, text in enumerate(texts)
         for start, end in sentence_spans(text)
     ]
-    weights = focus_weights(topic, [stems(s) for *_, s in sentences])
-    scored = [(focus_share(weights, stems(s)), place) for place, (*_, s) in enumerate(sentences)]
+    sentence_stems = [stems(s) for *_, s in sentences]
+    weights = focus_weights(topic, sentence_stems)
+    scored = [(focus_share(weights, words), place) for place, words in enumerate(sentence_stems)]
     best = max((share for share, _ in scored), default=0.0)
     if best <= 0:
         return None
