@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.question import choice_options
-from assistant.text import normalise_numbers, query_terms, sentence_spans
+from assistant.text import STOPWORDS, normalise_numbers, query_terms, sentence_spans
 
 ANSWER_SUPPORT = 0.6  # share of an answer's words its passage must contain
 STATEMENT_SUPPORT = 0.6  # share of a summary statement's key terms its page must contain
@@ -39,7 +39,7 @@ MIN_STATEMENT_WORDS = 6  # a backing quote shorter than this is a heading, a lab
 # announces what follows, and the answer is in what follows.
 _SENTENCE_ENDS = frozenset(".!?;")
 _CLOSING = "\"')]”’»"
-_LIST_ITEM_END = re.compile(r";\s*(?:or|and)$", re.IGNORECASE)
+_LIST_ITEM_END = re.compile(r";\s*(?:or|and),?$", re.IGNORECASE)
 SEMANTIC_TOP = 5  # sentences of the passages, closest in meaning to the question, that count as about it
 FOCUS_SUPPORT = 0.5  # share of the question's topic weight a backing sentence must hold (``focus_share``)
 
@@ -190,6 +190,7 @@ class SentenceMatch:
     claim_share: float  # share of the claim's key terms the quote holds
     numbers: bool  # every number of the claim is in the quote
     on_topic: bool  # the quote or the sentence before it holds a term the question adds
+    labelled: bool = False  # the claim is the value of a field whose label names what was asked
 
     @property
     def is_statement(self) -> bool:
@@ -200,11 +201,16 @@ class SentenceMatch:
         and ends as a sentence does (a colon announces a list; it does not end a statement),
         or as an item of a legal list does ("... within 30 days of discovery; or").
         """
-        return reads_as_statement(self.quote)
+        return self.labelled or reads_as_statement(self.quote)
 
     @property
     def supports(self) -> bool:
-        return self.numbers and self.on_topic and self.is_statement and self.claim_share >= ANSWER_SUPPORT
+        return (
+            self.numbers
+            and (self.on_topic or self.labelled)
+            and self.is_statement
+            and self.claim_share >= ANSWER_SUPPORT
+        )
 
 
 def reads_as_statement(text: str, min_words: int = MIN_STATEMENT_WORDS) -> bool:
@@ -309,7 +315,10 @@ def find_support(
                 single = share
                 numbers = all(n in sentence_numbers[i] | sentence_numbers[j] for n in claim_numbers)
                 on_topic = not topic or focus_share(weights, context) >= focus
-                match = SentenceMatch(index, start, stop, " ".join(quote.split()), share, numbers, on_topic)
+                labelled = j == i and labelled_value(claim, question, quote)
+                match = SentenceMatch(
+                    index, start, stop, " ".join(quote.split()), share, numbers, on_topic, labelled
+                )
                 candidates.append((match, (index, i)))
     if similarity is not None and not any(m.supports for m, _ in candidates):
         near = _closest_in_meaning(question, split, similarity)
@@ -326,6 +335,52 @@ def find_support(
         default=None,
     )
     return ranked[0] if ranked is not None else None
+
+
+# A form's or a title page's label: capitalised words ending the text before a value ("OMB Number:").
+_LABEL_WORDS = 3
+_LABEL_WORD = re.compile(r"^[A-Z][A-Za-z-]*:?$")
+_FIELD_VALUE_WORDS = 3
+
+
+def labelled_value(claim: str, question: str, text: str) -> bool:
+    """Whether ``claim`` is the value of a labelled field of ``text`` whose label names what was asked.
+
+    Forms and title pages state facts as fields, not sentences: "OMB Number: 4040-0004",
+    "Version 4", "Edition 1.0". Such a line is no statement, yet it answers "what is the OMB
+    number?" as plainly as a sentence would, when the answer is the field's value (a figure or
+    a code, ``_FIELD_VALUE_WORDS`` words at most) standing right after the label, and the label's
+    words are the question's, one of them a word of its topic, not only a kind of figure
+    ("Number: 12" does not answer every question about a number; "Expiration Date" does not
+    answer "until when is it valid?", which a reader would have to infer).
+    """
+    words = claim.split()
+    if not words or len(words) > _FIELD_VALUE_WORDS + _LABEL_WORDS:
+        return False
+    asked = set(asked_terms(question))
+    question_stems = stems(question)
+    tokens = text.split()
+    value = [w for w in words if not _LABEL_WORD.match(w)]
+    if not value or len(value) > _FIELD_VALUE_WORDS or not any(ch.isdigit() for ch in "".join(value)):
+        return False
+    value_text = [w.strip(".,;").lower() for w in value]
+    for at in range(len(tokens) - len(value) + 1):
+        if [t.strip(".,;").lower() for t in tokens[at : at + len(value)]] != value_text:
+            continue
+        # The label is read back from the value, a word at a time, as long as each word is the
+        # question's: "View Attachments Version 02" is the field "Version", after a button's words.
+        label: set[str] = set()
+        for token in reversed(tokens[max(0, at - _LABEL_WORDS) : at]):
+            if not _LABEL_WORD.match(token) or (label and token.endswith(":")):
+                break
+            if token.lower().rstrip(":") in STOPWORDS:
+                continue
+            if stem(token.rstrip(":")) not in question_stems:
+                break
+            label.add(stem(token.rstrip(":")))
+        if label & asked:
+            return True
+    return False
 
 
 def _closest_in_meaning(

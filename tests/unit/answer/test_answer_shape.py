@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.compose import MAY_NOT_ANSWER, compose, direct_text, verdict_agrees
-from assistant.answering.grounding import find_support
+from assistant.answering.grounding import find_support, labelled_value
 from assistant.answering.question import analyse, split_parts
 from assistant.answering.reply import Reply
 from assistant.answering.types import SentenceKind
@@ -321,15 +321,50 @@ def test_a_sentence_ending_in_a_colon_backs_nothing() -> None:
     assert match is not None and not match.is_statement
 
 
-def test_an_item_of_a_legal_list_backs_its_answer() -> None:
-    """A list item ending '...; or' is a whole provision of a licence, not a fragment."""
+@pytest.mark.parametrize("ending", ["; or", "; or,", "; and", "; and,"])
+def test_an_item_of_a_legal_list_backs_its_answer(ending: str) -> None:
+    """A list item ending '...; or' (older licences write '; or,') is a whole provision, not a fragment."""
     text = (
         "Your rights are reinstated: automatically as of the date the violation is cured, "
-        "provided it is cured within 30 days of Your discovery of the violation; or"
+        f"provided it is cured within 30 days of Your discovery of the violation{ending}"
     )
     question = "Within what time must a violation be cured for the rights to be reinstated?"
     match = find_support("30 days of your discovery of the violation", question, [text])
     assert match is not None and match.is_statement and match.supports
+
+
+_FORM_HEADER = (
+    "View Attachments Version 02 OMB Number: 4040-0004 Expiration Date: 01/31/2009 Application for Assistance"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "claim", "text", "backed"),
+    [
+        ("What is the OMB number printed on the form?", "4040-0004", _FORM_HEADER, True),
+        ("Which version of the form is this?", "Version 02", _FORM_HEADER, True),
+        ("Which version of the vignette is this?", "Version 4", "SDCC April 2021 http://example.org/ Version 4 Compiled 7th May", True),
+        ("Which edition of the data model is this?", "Edition 1.0", "Edition 1.0", True),
+        ("Which edition of the data model is this?", "1.0", "Edition 1.0", True),
+        # The label must name what was asked, all of it: a reader would have to infer these.
+        ("Until what date is the form valid?", "01/31/2009", _FORM_HEADER, False),
+        ("What is the form's received date?", "01/31/2009", _FORM_HEADER, False),
+        ("What is the OMB number printed on the form?", "02", _FORM_HEADER, False),
+        # A kind of figure alone ("number") does not say which number.
+        ("What number is printed on the form?", "4040-0004", _FORM_HEADER, False),
+        # A value must be a figure or code, right after its label, in the form's own capitalised words.
+        ("What is the OMB number printed on the form?", "Application", _FORM_HEADER, False),
+        ("From what size of gift must the filer see page 26?", "250", "If you made any gift of $250 or more, see page 26", False),
+        ("What is the OMB number?", "4040-0005", _FORM_HEADER, False),
+    ],
+)  # fmt: skip
+def test_a_form_field_backs_its_value_when_its_label_names_what_was_asked(
+    question: str, claim: str, text: str, backed: bool
+) -> None:
+    """Forms and title pages give facts as labelled fields, not sentences ("OMB Number: 4040-0004")."""
+    assert labelled_value(claim, question, text) is backed
+    match = find_support(claim, question, [text])
+    assert match is not None and match.supports is backed
 
 
 def test_a_bare_alternative_needs_the_words_that_tell_its_sentence_apart() -> None:
