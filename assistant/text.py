@@ -183,8 +183,17 @@ def _attribute(value: object) -> str:
 # number like "3.1") before the next sentence's capital, digit, bracket or quote; a line
 # break that starts a numbered, lettered or bulleted item ("(a)", "2.", "- ") ends one too. Legal and
 # clinical text runs long, so a very long sentence is cut again at its semicolons.
+# A reference number glued after the full stop ("... not recommended.262 RAI ablation ...", as
+# papers print superscript citations) ends a sentence too: a decimal's digits follow a digit.
+_CITATION_AFTER_STOP = "|".join(
+    f"(?<={before}\\.{digits})"
+    for before in (r"[^\W\d_]", r"[)\]]")
+    for digits in (r"\d", r"\d\d", r"\d\d\d")
+)
 _SENTENCE_END = re.compile(
-    r"(?<=[^\s.]{2}[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[A-Z0-9])|\n\s*(?=\(?[0-9a-zA-Z]{1,3}[.)]\s|[-*•]\s)|\n\s*\n"
+    r"(?<=[^\s.]{2}[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[A-Z0-9])"
+    rf"|(?:{_CITATION_AFTER_STOP})\s+(?=[A-Z])"
+    r"|\n\s*(?=\(?[0-9a-zA-Z]{1,3}[.)]\s|[-*•]\s)|\n\s*\n"
 )
 _LONG_SENTENCE = 400
 _ABBREVIATIONS = frozenset(
@@ -236,8 +245,11 @@ _HEADING_LINE = re.compile(r"^#{1,6}[ \t][^\n]*$", re.MULTILINE)
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for match in _SENTENCE_END.finditer(text, start, end):
-        before = text[max(0, match.start() - 6) : match.start()].rstrip("\"'”’).!?").split()
-        if text[match.start() - 1 : match.start()] == "." and before and before[-1].lower() in _ABBREVIATIONS:
+        stop = (
+            len(text[: match.start()].rstrip("0123456789")) if match.group(0)[:1].isspace() else match.start()
+        )
+        before = text[max(0, stop - 6) : stop].rstrip("\"'”’).!?").split()
+        if text[stop - 1 : stop] == "." and before and before[-1].lower() in _ABBREVIATIONS:
             continue
         spans.extend(_clause_spans(text, start, match.start()))
         start = match.end()

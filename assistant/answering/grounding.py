@@ -39,6 +39,8 @@ MIN_STATEMENT_WORDS = 6  # a backing quote shorter than this is a heading, a lab
 # announces what follows, and the answer is in what follows.
 _SENTENCE_ENDS = frozenset(".!?;")
 _CLOSING = "\"')]”’»"
+# A reference number printed after a sentence's full stop ("... in the United States.8").
+_CITATION_END = re.compile(r"(?<=[^\W\d_][.)])\d{1,3}$|(?<=[)\]]\.)\d{1,3}$")
 _LIST_ITEM_END = re.compile(r";\s*(?:or|and),?$", re.IGNORECASE)
 SEMANTIC_TOP = 5  # sentences of the passages, closest in meaning to the question, that count as about it
 FOCUS_SUPPORT = 0.5  # share of the question's topic weight a backing sentence must hold (``focus_share``)
@@ -216,7 +218,7 @@ class SentenceMatch:
 def reads_as_statement(text: str, min_words: int = MIN_STATEMENT_WORDS) -> bool:
     """``min_words`` words or more, ending as a sentence or as an item of a legal list does."""
     # An item of a legal list ends "...; or" and is a whole provision.
-    body = _LIST_ITEM_END.sub(";", text.rstrip(_CLOSING))
+    body = _LIST_ITEM_END.sub(";", _CITATION_END.sub("", text).rstrip(_CLOSING))
     return len(text.split()) >= min_words and body[-1:] in _SENTENCE_ENDS
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from assistant.answering.grounding import (
     SentenceMatch,
@@ -80,6 +81,12 @@ _DUTY = frozenset(
 _PROHIBITING_MODALS = frozenset(["must", "shall"])
 _DENYING_DETERMINERS = frozenset(["no", "none", "neither"])
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
+# Prepositions the stopword list lacks: they end the phrase a negation opens as a stopword does
+# ("not recommended following lobectomy" denies recommending it, after lobectomy).
+_PHRASE_BREAKS = frozenset(
+    ["following", "within", "without", "upon", "across", "including", "regarding", "concerning", "per",
+     "via", "among", "onto", "towards", "toward", "since", "beyond", "except", "despite"]
+)  # fmt: skip
 _AFTER_WORDS = 5  # words after a negation read for what it negates ("nothing in section 512 requires")
 
 
@@ -103,7 +110,13 @@ def decisive_no(question: str, texts: Sequence[str]) -> SentenceMatch | None:
     best = max((share for share, _ in scored), default=0.0)
     if best <= 0:
         return None
-    top = [sentences[place] for share, place in scored if share == best]
+    tied = [place for share, place in scored if share == best]
+    # Among sentences equally about the topic, the one in the question's own wording decides:
+    # "not recommended in patients at very low risk" answers "... at very low risk?", where
+    # "recommend ... in patients at low risk" is about other patients.
+    phrasing = _word_pairs(question)
+    wording = {place: len(_word_pairs(sentences[place][3]) & phrasing) for place in tied}
+    top = [sentences[place] for place in tied if wording[place] == max(wording.values())]
     matches = [SentenceMatch(i, a, b, " ".join(s.split()), 1.0, True, True) for i, a, b, s in top]
     words = stems(question)
     if all(
@@ -112,6 +125,12 @@ def decisive_no(question: str, texts: Sequence[str]) -> SentenceMatch | None:
     ):
         return matches[0]
     return None
+
+
+def _word_pairs(text: str) -> set[tuple[str, str]]:
+    """Adjacent word pairs, stemmed: "very low", "low risk"."""
+    words = [stem(w) for w in re.findall(r"\w+", text)]
+    return set(pairwise(words))
 
 
 def _reads_no(sentence: str, topic: Sequence[str], asked: set[str], asks_duty: bool) -> bool:
@@ -150,7 +169,7 @@ def _narrower(rest: str, asked: set[str], *, whole: bool) -> bool:
     """
     words: list[str] = []
     for word in re.findall(r"[\w'-]+|[^\w\s]", rest):
-        if not word[0].isalnum() or word.lower() in STOPWORDS:
+        if not word[0].isalnum() or word.lower() in STOPWORDS or word.lower() in _PHRASE_BREAKS:
             break
         words.append(word)
     inside = [stem(word) in asked for word in words]

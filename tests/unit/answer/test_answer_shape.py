@@ -83,6 +83,29 @@ def test_sentences_are_split_without_breaking_abbreviations_or_section_numbers()
 @pytest.mark.parametrize(
     ("text", "sentences"),
     [
+        # papers print a citation's number glued after the full stop
+        ("RAI is not recommended.262 Doses of 30 mCi are used.", ["RAI is not recommended.262", "Doses of 30 mCi are used."]),
+        ("It was seen (Table 2).12 Risk was low.", ["It was seen (Table 2).12", "Risk was low."]),
+        # a decimal, a section number and an abbreviation's number end nothing
+        ("The dose was 2.262 Gy in all. It was safe.", ["The dose was 2.262 Gy in all.", "It was safe."]),
+        ("See Fig.2 The curve rises.", ["See Fig.2 The curve rises."]),
+        ("Under clause 3.1 The tenant pays.", ["Under clause 3.1 The tenant pays."]),
+    ],
+)  # fmt: skip
+def test_a_citation_number_after_a_full_stop_ends_the_sentence(text: str, sentences: list[str]) -> None:
+    assert [text[a:b] for a, b in sentence_spans(text)] == sentences
+
+
+def test_a_sentence_ending_in_its_citation_number_is_a_statement() -> None:
+    question = "How many thyroid cancer deaths were expected in the United States in 2018?"
+    text = "In 2018, approximately 2060 cancer deaths will occur among persons with thyroid carcinoma in the United States.8"
+    match = find_support("2060 cancer deaths", question, [text])
+    assert match is not None and match.is_statement and match.supports
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
         (
             "### Results\n### Fatty Acids\nFive cell lines were cultured. Each was counted.",
             ["### Results", "### Fatty Acids", "Five cell lines were cultured.", "Each was counted."],

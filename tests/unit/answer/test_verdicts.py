@@ -53,6 +53,11 @@ FILLER = "The premises are the ground floor of 4 Quay Street. The term is five y
         ("Does the policy cover treatment abroad?", "The policy does not cover treatment abroad.", True),
         ("Does the patient have a family history of diabetes?", "There is no family history of diabetes in the record.", True),
         ("Is the tenant liable for damage to the roof?", "No liability of the tenant for roof damage", False),
+        # a preposition ends the denied phrase: "following" is "after", not a qualifier
+        ("Does the guideline recommend surgery after a biopsy for benign nodules?",
+         "Therefore, surgery is not recommended following a biopsy for benign nodules.", True),
+        ("Does the guideline recommend surgery after a biopsy for benign nodules?",
+         "Therefore, surgery is not recommended following a biopsy for benign nodules.7", True),  # its citation
     ],
 )  # fmt: skip
 def test_a_no_is_read_only_from_a_sentence_that_denies_what_was_asked(
@@ -73,6 +78,17 @@ def test_a_sentence_no_more_about_the_question_than_an_affirming_one_decides_not
     ]
     assert decisive_no(question, texts) is None
     assert decisive_no(question, texts[:1]) is not None
+
+
+def test_of_sentences_equally_about_the_topic_the_one_in_the_question_s_wording_decides() -> None:
+    """ "Very low risk" is asked; "low risk" is about other patients: the denial of the first decides."""
+    question = "Is ablation recommended for patients at very low risk?"
+    denial = "Ablation is not recommended in patients at very low risk."
+    other = "If ablation is used, the guideline recommends a low dose for ablation in patients at low risk."
+    match = decisive_no(question, [f"{other} {denial}"])
+    assert match is not None and match.quote == denial
+    # Worded alike, the affirming sentence still holds the verdict back.
+    assert decisive_no(question, [f"{denial} Ablation is recommended in patients at very low risk."]) is None
 
 
 PAGES = [
