@@ -213,22 +213,37 @@ def _distinct(option: str, options: Sequence[str]) -> set[str]:
 def _closest(question: str, texts: list[str]) -> list[SentenceMatch]:
     """The sentence of each of the best ``CLOSEST_PASSAGES`` passages that shares most with the question.
 
-    Only sentences of ``CLOSEST_MIN_WORDS`` words or more: a heading ("## 3. Late Payment")
-    shares the question's words but tells the reader nothing.
+    Only quotes of ``CLOSEST_MIN_WORDS`` words or more: a heading ("## 3. Late Payment")
+    shares the question's words but tells the reader nothing. A record's terse line is
+    read with the lines before it in its paragraph (``_record_lines``), so "No known food
+    allergies." is shown with the "Allergies / Penicillin (urticaria)." above it, never alone.
     """
     wanted = stems(" ".join(query_terms(question)))
     chosen: list[SentenceMatch] = []
     for index, text in enumerate(texts[:CLOSEST_PASSAGES]):
-        scored = [
-            (len(wanted & stems(text[a:b])), a, b)
-            for a, b in sentence_spans(text)
-            if len(text[a:b].split()) >= CLOSEST_MIN_WORDS and not text[a:b].lstrip().startswith("#")
-        ]
+        spans = sentence_spans(text)
+        scored: list[tuple[int, int, int]] = []
+        for i, (a, b) in enumerate(spans):
+            start = _record_lines(text, spans, i)
+            if not text[a:b].lstrip().startswith("#") and len(text[start:b].split()) >= CLOSEST_MIN_WORDS:
+                scored.append((len(wanted & stems(text[a:b])), start, b))
         shared, start, end = max(scored, default=(0, 0, 0))
         quote = " ".join(text[start:end].split())
         if shared and quote not in {m.quote for m in chosen}:
             chosen.append(SentenceMatch(index, start, end, quote, shared / max(len(wanted), 1), True, True))
     return chosen
+
+
+def _record_lines(text: str, spans: list[tuple[int, int]], i: int) -> int:
+    """Where the quote of sentence ``i`` starts: a sentence of fewer than ``CLOSEST_MIN_WORDS``
+    words takes in the sentences before it in its paragraph until the quote is that long."""
+    start = spans[i][0]
+    while i > 0 and len(text[start : spans[i][1]].split()) < CLOSEST_MIN_WORDS:
+        if "\n\n" in text[spans[i - 1][1] : start] or text[spans[i - 1][0] :].lstrip().startswith("#"):
+            break
+        i -= 1
+        start = spans[i][0]
+    return start
 
 
 def _backing(

@@ -216,6 +216,17 @@ def test_a_figure_no_sentence_states_is_not_given_as_the_answer() -> None:
     assert out.citations and out.citations[0].quote in LEASE
 
 
+RECORD = "Discharge summary\n\nAllergies\nPenicillin (urticaria). No known food allergies.\n\nMedications\nMetformin 500 mg."
+
+
+def test_a_record_s_terse_line_is_shown_with_the_lines_above_it() -> None:
+    """ "No known food allergies." alone would read as "no allergies" to a doctor in a hurry."""
+    question = "Does the patient have any known allergies?"
+    out = compose(question, analyse(question), Reply("none", 1, verdict="no"), [hit(RECORD)], page_of)
+    assert out.unsupported_answer and not out.direct_supported
+    assert [c.quote for c in out.citations] == ["Allergies Penicillin (urticaria). No known food allergies."]
+
+
 def test_every_part_is_answered_by_a_quote_or_stated_missing() -> None:
     question = "How much is the security deposit and when is it returned?"
     out = compose(question, analyse(question), Reply("24,000 pounds", 1), [hit(LEASE)], page_of)
