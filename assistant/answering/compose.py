@@ -24,7 +24,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.answering.grounding import ASKING_WORDS, SentenceMatch, Similarity, find_support, stems
+from assistant.answering.grounding import (
+    ASKING_WORDS,
+    SentenceMatch,
+    Similarity,
+    asked_terms,
+    find_support,
+    focus_share,
+    focus_weights,
+    stems,
+)
 from assistant.answering.question import QuestionShape, without_options
 from assistant.answering.reply import Reply, repeats_question
 from assistant.answering.types import AnswerSentence, Citation, SentenceKind
@@ -142,7 +151,7 @@ def compose(
         # No sentence states the model's answer: it is a guess, and it is not shown as the answer.
         out.unsupported_answer, out.short_answer = direct, ""
         out.sentences.append(AnswerSentence(MAY_NOT_ANSWER, (), False, SentenceKind.NOT_STATED))
-        quotes.extend(_closest(question, texts))
+        quotes.extend(closest_sentences(question, texts))
     if shape.multi_part:
         _cover_parts(shape, texts, quotes, out)
     if shape.compare:
@@ -210,7 +219,7 @@ def _distinct(option: str, options: Sequence[str]) -> set[str]:
     return stems(" ".join(query_terms(option))) - others
 
 
-def _closest(question: str, texts: list[str]) -> list[SentenceMatch]:
+def closest_sentences(question: str, texts: list[str]) -> list[SentenceMatch]:
     """The sentence of each of the best ``CLOSEST_PASSAGES`` passages that shares most with the question.
 
     Only quotes of ``CLOSEST_MIN_WORDS`` words or more: a heading ("## 3. Late Payment")
@@ -219,15 +228,21 @@ def _closest(question: str, texts: list[str]) -> list[SentenceMatch]:
     allergies." is shown with the "Allergies / Penicillin (urticaria)." above it, never alone.
     """
     wanted = stems(" ".join(query_terms(question)))
+    split = [(text, sentence_spans(text)) for text in texts[:CLOSEST_PASSAGES]]
+    topic = [t for t in asked_terms(question) if not t.isdigit()]
+    weights = focus_weights(topic, [stems(text[a:b]) for text, spans in split for a, b in spans])
     chosen: list[SentenceMatch] = []
-    for index, text in enumerate(texts[:CLOSEST_PASSAGES]):
-        spans = sentence_spans(text)
-        scored: list[tuple[int, int, int]] = []
+    for index, (text, spans) in enumerate(split):
+        # Most of the question's words first; between equals, its rarer topic words
+        # ("allergies" tells a record's lines apart, "patient" does not: ``focus_weights``);
+        # then the shorter, which says less besides.
+        scored: list[tuple[int, float, int, int, int]] = []
         for i, (a, b) in enumerate(spans):
             start = _record_lines(text, spans, i)
             if not text[a:b].lstrip().startswith("#") and len(text[start:b].split()) >= CLOSEST_MIN_WORDS:
-                scored.append((len(wanted & stems(text[a:b])), start, b))
-        shared, start, end = max(scored, default=(0, 0, 0))
+                words = stems(text[start:b])
+                scored.append((len(wanted & words), focus_share(weights, words), start - b, start, b))
+        shared, *_, start, end = max(scored, default=(0, 0.0, 0, 0, 0))
         quote = " ".join(text[start:end].split())
         if shared and quote not in {m.quote for m in chosen}:
             chosen.append(SentenceMatch(index, start, end, quote, shared / max(len(wanted), 1), True, True))

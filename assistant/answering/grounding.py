@@ -348,31 +348,49 @@ _FIELD_VALUE_WORDS = 3
 def labelled_value(claim: str, question: str, text: str) -> bool:
     """Whether ``claim`` is the value of a labelled field of ``text`` whose label names what was asked.
 
-    Forms and title pages state facts as fields, not sentences: "OMB Number: 4040-0004",
-    "Version 4", "Edition 1.0". Such a line is no statement, yet it answers "what is the OMB
-    number?" as plainly as a sentence would, when the answer is the field's value (a figure or
-    a code, ``_FIELD_VALUE_WORDS`` words at most) standing right after the label, and the label's
-    words are the question's, one of them a word of its topic, not only a kind of figure
-    ("Number: 12" does not answer every question about a number; "Expiration Date" does not
-    answer "until when is it valid?", which a reader would have to infer).
+    Forms, records and title pages state facts as fields, not sentences: "OMB Number:
+    4040-0004", "Version 4", "Edition 1.0", a record's "Allergies" line above "Penicillin
+    (urticaria).". Such a field is no statement, yet it answers "what is the OMB number?" as
+    plainly as a sentence would, when the answer is the field's value standing right after the
+    label, and the label's words are the question's,
+    one of them a word of its topic, not only a kind of figure ("Number: 12" does not answer
+    every question about a number; "Expiration Date" does not answer "until when is it
+    valid?", which a reader would have to infer). Under a label on its own line, the value is
+    the whole next line (a longer one is a statement, checked as one); after a label on the
+    same line, a figure or a code of ``_FIELD_VALUE_WORDS`` words at most, since the words
+    after a label in running text need not be its value.
     """
     words = claim.split()
-    if not words or len(words) > _FIELD_VALUE_WORDS + _LABEL_WORDS:
+    question_stems = stems(question)
+    # The claim may repeat the label ("Version 4"): its value is what follows the question's words.
+    lead = 0
+    while (
+        lead < len(words) - 1
+        and _LABEL_WORD.match(words[lead])
+        and stem(words[lead].rstrip(":")) in question_stems
+    ):
+        lead += 1
+    value = [w.strip(".,;").lower() for w in words[lead:]]
+    if not value or len(value) >= MIN_STATEMENT_WORDS:
         return False
     asked = set(asked_terms(question))
-    question_stems = stems(question)
-    tokens = text.split()
-    value = [w for w in words if not _LABEL_WORD.match(w)]
-    if not value or len(value) > _FIELD_VALUE_WORDS or not any(ch.isdigit() for ch in "".join(value)):
-        return False
-    value_text = [w.strip(".,;").lower() for w in value]
+    tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     for at in range(len(tokens) - len(value) + 1):
-        if [t.strip(".,;").lower() for t in tokens[at : at + len(value)]] != value_text:
+        if [t.strip(".,;").lower() for t, _, _ in tokens[at : at + len(value)]] != value:
+            continue
+        own_line = at > 0 and "\n" in text[tokens[at - 1][2] : tokens[at][1]]
+        last, _, end = tokens[at + len(value) - 1]
+        line_end = text.find("\n", end)
+        whole_line = (
+            last.endswith((".", ";")) or not text[end : line_end if line_end >= 0 else len(text)].strip()
+        )
+        inline_figure = len(value) <= _FIELD_VALUE_WORDS and any(ch.isdigit() for ch in "".join(value))
+        if not (own_line and whole_line) and not inline_figure:
             continue
         # The label is read back from the value, a word at a time, as long as each word is the
         # question's: "View Attachments Version 02" is the field "Version", after a button's words.
         label: set[str] = set()
-        for token in reversed(tokens[max(0, at - _LABEL_WORDS) : at]):
+        for token, _, _ in reversed(tokens[max(0, at - _LABEL_WORDS) : at]):
             if not _LABEL_WORD.match(token) or (label and token.endswith(":")):
                 break
             if token.lower().rstrip(":") in STOPWORDS:

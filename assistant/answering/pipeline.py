@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.answering.compose import (
     Composed,
+    closest_sentences,
     compose,
     direct_text,
     label_side,
@@ -32,7 +33,7 @@ from assistant.answering.compose import (
     unchosen,
 )
 from assistant.answering.confidence import rate
-from assistant.answering.grounding import SentenceMatch, find_support, is_refusal, may_be_refusal
+from assistant.answering.grounding import SentenceMatch, is_refusal, may_be_refusal
 from assistant.answering.names import missing_names, phrase_names, question_names
 from assistant.answering.prompts import (
     NOT_FOUND_MESSAGE,
@@ -224,9 +225,10 @@ class Answerer:
         return kept, texts
 
     def _preview(self, question: str, passages: list[SearchHit], on_preview: PreviewCallback) -> None:
-        match = find_support(question, question, [p.text for p in passages])
-        if match is None:
+        closest = closest_sentences(question, [p.text for p in passages])
+        if not closest:
             return
+        match = closest[0]
         hit = passages[match.passage]
         page = self.library.page_for(hit, match.quote)
         on_preview(PassagePreview(hit.document, hit.path, page, match.quote))

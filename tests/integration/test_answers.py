@@ -251,3 +251,22 @@ def test_a_yes_no_verdict_stands_on_the_sentence_that_decides_it(
     assert denied.short_answer == "No" and "".join(streamed) == denied.answer
     assert "shall not exceed" in denied.citations[0].quote and denied.citations[0].page == 3
     assert allergies.short_answer != "No"
+
+
+def test_a_record_field_answers_from_its_line_and_terse_lines_are_never_shown_alone(
+    tmp_path: Path, int8_embedder: ModelEmbedder, model: WorkerChatModel
+) -> None:
+    """The bundled discharge summary prints "Allergies" on a line above "Penicillin (urticaria).
+    No known food allergies.": the allergy is the answer, cited, and the closest passage shown
+    while the model writes is that whole field, never "No known food allergies." alone."""
+    samples = Path(__file__).resolve().parents[2] / "resources" / "samples"
+    settings = Settings.load(tmp_path / "home")
+    with Library.open(settings, int8_embedder) as library:
+        Indexer(library).run([samples / "discharge-summary.txt"])
+        previews: list[str] = []
+        result = Answerer(library, model, settings).answer(
+            "What allergies does the patient have?", on_preview=lambda p: previews.append(p.sentence)
+        )
+    assert result.verified and "Penicillin" in result.short_answer
+    assert result.citations[0].quote.startswith("Allergies Penicillin")
+    assert previews and previews[0].startswith("Allergies Penicillin")

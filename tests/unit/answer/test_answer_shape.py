@@ -367,6 +367,8 @@ def test_an_item_of_a_legal_list_backs_its_answer(ending: str) -> None:
     assert match is not None and match.is_statement and match.supports
 
 
+_RECORD_ALLERGIES = "Allergies\nPenicillin (urticaria). No known food allergies."
+_RECORD_MEDICATIONS = "Medications\nMetformin 500 mg twice daily.\nFollow-up in two weeks."
 _FORM_HEADER = (
     "View Attachments Version 02 OMB Number: 4040-0004 Expiration Date: 01/31/2009 Application for Assistance"
 )
@@ -390,6 +392,12 @@ _FORM_HEADER = (
         ("What is the OMB number printed on the form?", "Application", _FORM_HEADER, False),
         ("From what size of gift must the filer see page 26?", "250", "If you made any gift of $250 or more, see page 26", False),
         ("What is the OMB number?", "4040-0005", _FORM_HEADER, False),
+        # A record prints the field's name on a line above its value: the value is that whole line.
+        ("What allergies does the patient have?", "Penicillin (urticaria)", _RECORD_ALLERGIES, True),
+        ("What medications does the patient take?", "Metformin 500 mg twice daily", _RECORD_MEDICATIONS, True),
+        ("What medications does the patient take?", "Metformin", _RECORD_MEDICATIONS, False),  # part of the line
+        ("What medications does the patient take?", "Penicillin (urticaria)", _RECORD_ALLERGIES, False),
+        ("What allergies does the patient have?", "Penicillin", "The Allergies clinic prescribed Penicillin.", False),
     ],
 )  # fmt: skip
 def test_a_form_field_backs_its_value_when_its_label_names_what_was_asked(
