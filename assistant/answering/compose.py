@@ -32,6 +32,7 @@ from assistant.answering.grounding import (
     find_support,
     focus_share,
     focus_weights,
+    reads_as_statement,
     stems,
 )
 from assistant.answering.question import QuestionShape, without_options
@@ -134,6 +135,7 @@ def compose(
         and match.supports
         and not repeats_question(reply.answer, without_options(question, shape.options))
         and answers_shape(reply, shape)
+        and not copies_heading(reply.answer, question, texts)
         and verdict_agrees(reply.verdict, question, match.quote)
         and (accept is None or accept(match))
     ):
@@ -177,6 +179,41 @@ def answers_shape(reply: Reply, shape: QuestionShape) -> bool:
     if shape.options:
         return len(unchosen(reply.answer, shape.options)) == len(shape.options) - 1
     return True
+
+
+_SECTION_NUMBER = re.compile(r"^(?:\(?[a-z]\)|[a-z]\.|\(?\d{1,3}(?:\.\d{1,3})*[.)]?)\s+", re.IGNORECASE)
+_ASKS_A_NAME = re.compile(
+    r"^\W*(which|who|whose|whom)\b|\b(name|named|title|titled|called|heading)\b", re.IGNORECASE
+)
+
+
+def copies_heading(answer: str, question: str, texts: Sequence[str]) -> bool:
+    """Whether the answer is a heading of the passages copied out ("10.1. New Versions.",
+    "Eligibility for Limitations Generally.").
+
+    A heading names what a section is about, not what it says: its words are in the section's
+    sentences, so the word check would pass it as the answer to "how much notice ...?" or
+    "what two requirements ...?". A question asking which one, who, or for a name or a
+    title may be answered by a heading's words; a field's value ("Edition 1.0") carries a
+    figure, and is checked as a field.
+    """
+    if _ASKS_A_NAME.search(question):
+        return False
+    wanted = _plain(answer)
+    if not wanted or any(ch.isdigit() for ch in wanted):
+        return False
+    # A heading is a sentence of its own ("10.1. New Versions.") or a line of its own, which
+    # the sentence rules join to the first sentence under it.
+    pieces = [text[a:b] for text in texts for a, b in sentence_spans(text)]
+    pieces += [line for text in texts for line in text.splitlines()]
+    return any(
+        _plain(piece) == wanted and not reads_as_statement(" ".join(piece.split())) for piece in pieces
+    )
+
+
+def _plain(text: str) -> str:
+    """Lower case, one space, no section number before or full stop after: "10.1. New Versions." -> "new versions"."""
+    return _SECTION_NUMBER.sub("", " ".join(text.split())).rstrip(" .:;").lower()
 
 
 def _decisive_no(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.compose import MAY_NOT_ANSWER, compose, direct_text, verdict_agrees
+from assistant.answering.compose import MAY_NOT_ANSWER, compose, copies_heading, direct_text, verdict_agrees
 from assistant.answering.grounding import find_support, labelled_value
 from assistant.answering.question import analyse, split_parts
 from assistant.answering.reply import Reply
@@ -445,3 +445,40 @@ def test_how_much_is_answered_by_a_figure(reply: Reply, shown_as_answer: bool) -
     question = "How much money did the Ministry of Research award to the study?"
     out = compose(question, analyse(question), reply, [hit(GRANT)], page_of)
     assert out.direct_supported is shown_as_answer
+
+
+_SECTIONS = (
+    "Notice is given in writing.\n\n10.1. New Versions.\n\nOnly the steward may publish new versions.\n"
+    "Eligibility for Limitations Generally\nA provider must adopt a policy on repeat infringers."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "heading"),
+    [
+        ("10.1. New Versions.", "How much advance notice must the steward give?", True),
+        ("New Versions", "How much advance notice must the steward give?", True),
+        ("Eligibility for Limitations Generally.", "What two requirements must a provider meet?", True),  # a line of its own
+        # the section's words said as a sentence, or more than the heading
+        ("A provider must adopt a policy on repeat infringers.", "What must a provider adopt?", False),
+        ("Eligibility for limitations generally requires a policy", "What must a provider meet?", False),
+        # asked for a name or which one: a heading's words may answer
+        ("New Versions", "Which section covers new versions?", False),
+        ("New Versions", "What is the title of section 10.1?", False),
+    ],
+)  # fmt: skip
+def test_a_heading_copied_out_is_no_answer(answer: str, question: str, heading: bool) -> None:
+    """A heading names what its section is about; its words pass the word check all the same."""
+    assert copies_heading(answer, question, [_SECTIONS]) is heading
+
+
+def test_a_heading_given_as_the_answer_is_set_aside_for_the_closest_passages() -> None:
+    question = "What two requirements must a provider meet to be eligible for the limitations?"
+    out = compose(
+        question,
+        analyse(question),
+        Reply("Eligibility for Limitations Generally", 1),
+        [hit(_SECTIONS)],
+        page_of,
+    )
+    assert not out.direct_supported and out.unsupported_answer
