@@ -173,7 +173,9 @@ def stem(word: str) -> str:
     if not word.endswith("ss"):
         suffix = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3), "")
         word = word[: len(word) - len(suffix)]
-    return word[:_STEM]
+    word = word[:_STEM]
+    # British and American spellings meet: "licence" ~ "license", "offence" ~ "offense", "analyse" ~ "analyze".
+    return word[:-3] + "ens" if word.endswith("enc") else word.replace("yz", "ys")
 
 
 def stems(text: str) -> set[str]:

@@ -482,3 +482,20 @@ def test_a_heading_given_as_the_answer_is_set_aside_for_the_closest_passages() -
         page_of,
     )
     assert not out.direct_supported and out.unsupported_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "claim", "sentence"),
+    [
+        ("Is the licence the PSF grants royalty-free?", "a royalty-free license",
+         "PSF hereby grants Licensee a nonexclusive, royalty-free, world-wide license."),
+        ("What is the maximum fine for a first offence?", "$500,000",
+         "The maximum fine for a first offense is $500,000 in every case."),
+        ("How were the samples analysed?", "by flow cytometry",
+         "The samples were analyzed by flow cytometry in every run."),
+    ],
+)  # fmt: skip
+def test_british_and_american_spellings_are_the_same_word(question: str, claim: str, sentence: str) -> None:
+    """Questions written in British English are asked of documents written in American English."""
+    match = find_support(claim, question, [f"The term is five years. Rent is due monthly. {sentence}"])
+    assert match is not None and match.supports and match.quote == sentence
