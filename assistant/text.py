@@ -190,6 +190,8 @@ _CITATION_AFTER_STOP = "|".join(
     for before in (r"[^\W\d_]", r"[)\]]")
     for digits in (r"\d", r"\d\d", r"\d\d\d")
 )
+# The same number ending a quoted sentence ("... in the United States.8"): the sentence ends before it.
+CITATION_AT_END = re.compile(rf"(?:{_CITATION_AFTER_STOP})$")
 _SENTENCE_END = re.compile(
     r"(?<=[^\s.]{2}[.!?])[\"'”’)]?\s+(?=[\"'“‘(\[A-Z0-9])"
     rf"|(?:{_CITATION_AFTER_STOP})\s+(?=[A-Z])"

@@ -207,6 +207,12 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
     chat.submit()
     _wait(app, idle(ops.ANSWER), 300, "the yes/no answer")
     shoot(window, "14-yes-no-question.png")
+    # A record's field: the allergy printed under its "Allergies" label is the answer, cited.
+    window.new_conversation()
+    chat.question.setPlainText("What allergies does the patient have?")
+    chat.submit()
+    _wait(app, idle(ops.ANSWER), 300, "the record's answer")
+    shoot(window, "15-record-field.png")
     window.close()
     return saved
 

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.question import choice_options
-from assistant.text import STOPWORDS, normalise_numbers, query_terms, sentence_spans
+from assistant.text import CITATION_AT_END, STOPWORDS, normalise_numbers, query_terms, sentence_spans
 
 ANSWER_SUPPORT = 0.6  # share of an answer's words its passage must contain
 STATEMENT_SUPPORT = 0.6  # share of a summary statement's key terms its page must contain
@@ -39,8 +39,6 @@ MIN_STATEMENT_WORDS = 6  # a backing quote shorter than this is a heading, a lab
 # announces what follows, and the answer is in what follows.
 _SENTENCE_ENDS = frozenset(".!?;")
 _CLOSING = "\"')]”’»"
-# A reference number printed after a sentence's full stop ("... in the United States.8").
-_CITATION_END = re.compile(r"(?<=[^\W\d_][.)])\d{1,3}$|(?<=[)\]]\.)\d{1,3}$")
 _LIST_ITEM_END = re.compile(r";\s*(?:or|and),?$", re.IGNORECASE)
 SEMANTIC_TOP = 5  # sentences of the passages, closest in meaning to the question, that count as about it
 FOCUS_SUPPORT = 0.5  # share of the question's topic weight a backing sentence must hold (``focus_share``)
@@ -220,7 +218,9 @@ class SentenceMatch:
 def reads_as_statement(text: str, min_words: int = MIN_STATEMENT_WORDS) -> bool:
     """``min_words`` words or more, ending as a sentence or as an item of a legal list does."""
     # An item of a legal list ends "...; or" and is a whole provision.
-    body = _LIST_ITEM_END.sub(";", _CITATION_END.sub("", text).rstrip(_CLOSING))
+    # A reference number after the full stop ("... in the United States.8") is not the sentence's.
+    body = text.rstrip("0123456789") if CITATION_AT_END.search(text) else text
+    body = _LIST_ITEM_END.sub(";", body.rstrip(_CLOSING))
     return len(text.split()) >= min_words and body[-1:] in _SENTENCE_ENDS
 
 
@@ -354,10 +354,10 @@ def labelled_value(claim: str, question: str, text: str) -> bool:
     4040-0004", "Version 4", "Edition 1.0", a record's "Allergies" line above "Penicillin
     (urticaria).". Such a field is no statement, yet it answers "what is the OMB number?" as
     plainly as a sentence would, when the answer is the field's value standing right after the
-    label, and the label's words are the question's,
-    one of them a word of its topic, not only a kind of figure ("Number: 12" does not answer
-    every question about a number; "Expiration Date" does not answer "until when is it
-    valid?", which a reader would have to infer). Under a label on its own line, the value is
+    label, and the label's words are the question's, one of them a word of its topic, not
+    only a kind of figure ("Number: 12" does not answer every question about a number;
+    "Expiration Date" does not answer "until when is it valid?", which a reader would have
+    to infer). Under a label on its own line, the value is
     the whole next line (a longer one is a statement, checked as one); after a label on the
     same line, a figure or a code of ``_FIELD_VALUE_WORDS`` words at most, since the words
     after a label in running text need not be its value.
