@@ -58,6 +58,7 @@ _NEGATION = re.compile(
 )
 
 # A figure: digits, maybe with a unit glued on ("5mg", "50%"), not digits inside a code ("16SV5824").
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _QUANTITY = re.compile(r"(?<![^\W\d_])(?<!\d)\d+(?:[.,]\d+)*[^\W\d_]*%?(?!\w)")
 
 # The page of a passage that holds the given text (``Library.page_for``).
@@ -170,11 +171,13 @@ def answers_shape(reply: Reply, shape: QuestionShape) -> bool:
     is called a") leaves the reader to guess it. A choice question ("which, A or B?") is
     answered by naming exactly one of its alternatives. "How much" and "how many" are
     answered by a figure ("eight subjects", "$500,000", "0.05mg/kg"), not by a name or a
-    reference that carries digits ("BMBF 16SV5824" for how much money a grant gave).
+    reference that carries digits ("BMBF 16SV5824" for how much money a grant gave), and by
+    one the question does not give itself ("section 1201" is no range of damages for a
+    violation of section 1201).
     """
     if shape.yes_no and reply.verdict not in ("yes", "no"):
         return False
-    if shape.quantity and not _QUANTITY.search(normalise_numbers(reply.answer)):
+    if shape.quantity and not _new_figures(reply.answer, shape.parts[0] if shape.parts else ""):
         return False
     if shape.options:
         return len(unchosen(reply.answer, shape.options)) == len(shape.options) - 1
@@ -214,6 +217,34 @@ def copies_heading(answer: str, question: str, texts: Sequence[str]) -> bool:
 def _plain(text: str) -> str:
     """Lower case, one space, no section number before or full stop after: "10.1. New Versions." -> "new versions"."""
     return _SECTION_NUMBER.sub("", " ".join(text.split())).rstrip(" .:;").lower()
+
+
+# A number after these words names a place in a text, not an amount: "section 1203", "page 26".
+_REFERENCE_REACH = 60  # characters before a figure read for the reference it belongs to
+_REFERENCE = re.compile(
+    r"\b(?:sections?|§+|articles?|art\.|clauses?|paragraphs?|para\.|pages?|p\.|pp\.|chapters?|parts?|"
+    r"schedules?|forms?|tables?|figures?|fig\.|rules?|lines?|boxes|box|items?|titles?|version|v\.)"
+    r"\s*(?:[\w.()-]*\d[\w.()-]*\s*(?:,|and|or|to|through|-)?\s*)*$",
+    re.IGNORECASE,
+)
+
+
+def _new_figures(answer: str, question: str) -> set[str]:
+    """The amounts of ``answer`` ("$500,000", "8 subjects") that ``question`` does not give.
+
+    A reference carrying a number ("section 1203", "page 26") is no amount.
+    """
+
+    def amounts(text: str) -> set[str]:
+        text = normalise_numbers(text)
+        return {
+            figure.group(0)
+            for match in _QUANTITY.finditer(text)
+            if not _REFERENCE.search(text[max(0, match.start() - _REFERENCE_REACH) : match.start()])
+            and (figure := _FIGURE.search(match.group(0))) is not None
+        }
+
+    return amounts(answer) - amounts(question)
 
 
 def _decisive_no(

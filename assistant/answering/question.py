@@ -210,7 +210,11 @@ def _option(phrase: str) -> str:
     return " ".join(words)
 
 
-_HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b", re.IGNORECASE)
+# "How much", "how many", and "what range (amount, percentage, dose ...) of": a figure answers them.
+_HOW_MUCH = re.compile(
+    r"\bhow\s+(?:much|many)\b|\b(?:what|which)\s+(?:range|amount|percentage|proportion|sum|dose|dosage)\b",
+    re.IGNORECASE,
+)
 
 
 def analyse(question: str) -> QuestionShape:

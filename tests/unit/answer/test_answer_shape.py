@@ -447,6 +447,30 @@ def test_how_much_is_answered_by_a_figure(reply: Reply, shown_as_answer: bool) -
     assert out.direct_supported is shown_as_answer
 
 
+REMEDIES = (
+    "Any person injured by a violation of section 1201 or 1202 may bring a civil action in Federal court. "
+    "Section 1203 gives courts the power to award statutory damages of $200 to $2,500 per act."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "shown_as_answer"),
+    [
+        ("What range of damages may a court award for a violation of section 1201?", "$200 to $2,500 per act", True),
+        # the question's own figure, and figures that name a place in the text, are no amount
+        ("What range of damages may a court award for a violation of section 1201?",
+         "Any person injured by a violation of section 1201 or 1202 may bring a civil action in Federal court", False),
+        ("What amount may a court award under section 1203?", "Section 1203 gives courts the power", False),
+        ("Where may a person injured by a violation of section 1201 bring a civil action?", "in Federal court", True),
+    ],
+)  # fmt: skip
+def test_a_figure_answers_a_range_or_amount_but_not_a_reference_or_the_question_s_own(
+    question: str, answer: str, shown_as_answer: bool
+) -> None:
+    out = compose(question, analyse(question), Reply(answer, 1), [hit(REMEDIES)], page_of)
+    assert out.direct_supported is shown_as_answer
+
+
 _SECTIONS = (
     "Notice is given in writing.\n\n10.1. New Versions.\n\nOnly the steward may publish new versions.\n"
     "Eligibility for Limitations Generally\nA provider must adopt a policy on repeat infringers."
