@@ -324,7 +324,10 @@ def find_support(
                     index, start, stop, " ".join(quote.split()), share, numbers, on_topic, labelled
                 )
                 candidates.append((match, (index, i)))
-    if similarity is not None and not any(m.supports for m, _ in candidates):
+    # A bare figure ("32.6±5.4") says nothing of what it measures: a sentence close in meaning
+    # that holds it may give it for another quantity (the construct's stiffness, not its strain).
+    worded = any(not t.isdigit() for t in claim_terms)
+    if similarity is not None and worded and not any(m.supports for m, _ in candidates):
         near = _closest_in_meaning(question, split, similarity)
         candidates = [(replace(m, on_topic=m.on_topic or at in near), at) for m, at in candidates]
     # Prefer a quote that supports; then more of the claim; then the shorter quote.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import pytest
 
 from assistant.answering.compose import MAY_NOT_ANSWER, compose, copies_heading, direct_text, verdict_agrees
@@ -523,3 +525,36 @@ def test_british_and_american_spellings_are_the_same_word(question: str, claim: 
     """Questions written in British English are asked of documents written in American English."""
     match = find_support(claim, question, [f"The term is five years. Rent is due monthly. {sentence}"])
     assert match is not None and match.supports and match.quote == sentence
+
+
+def _closest_first(closest: str) -> Callable[[str, Sequence[str]], list[float]]:
+    """An embedder's similarity in which the sentence starting ``closest`` is nearest the question."""
+    return lambda question, texts: [1.0 if closest in text else 0.1 for text in texts]
+
+
+STUDY = (
+    "The protocol was approved by the ethics board. Eight healthy subjects participated in the study. "
+    "The construct stiffness for the three gaps was 32.6 N/mm. Each gap was measured twice."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "claim", "closest", "backed"),
+    [
+        # said in other words ("volunteers took part"), found close in meaning: backed
+        ("How many volunteers took part in the study?", "Eight healthy subjects", "Eight healthy", True),
+        # a bare figure says nothing of what it measures: stiffness is not the strain asked for
+        (
+            "What interfragmentary strain did the authors find for the gaps?",
+            "32.6",
+            "The construct stiffness",
+            False,
+        ),
+    ],
+)
+def test_a_sentence_close_in_meaning_backs_a_worded_answer_not_a_bare_figure(
+    question: str, claim: str, closest: str, backed: bool
+) -> None:
+    assert not find_support(claim, question, [STUDY]).supports  # type: ignore[union-attr]
+    match = find_support(claim, question, [STUDY], similarity=_closest_first(closest))
+    assert match is not None and match.supports is backed and closest in match.quote
