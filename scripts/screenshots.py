@@ -87,6 +87,24 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
         """True once no job of ``group`` is queued or running (each wait follows the request)."""
         return lambda: not bridge.busy(group)
 
+    def open_first_source() -> bool:
+        """Click the last answer's first citation (a declined one: its closest passage), as a
+        reader would, and wait for the viewer to show the page; False when it has neither."""
+        chat = window.chat_pane
+        answer = chat.turns[-1] if chat.turns else None
+        if answer is None or not (answer.citations or answer.passages):
+            return False
+        turn = len(chat.turns) - 1
+        if answer.citations:
+            link, path = f"quire-cite:{turn}/{answer.citations[0].n}", answer.citations[0].path
+        else:
+            link, path = f"quire-passage:{turn}/0", answer.passages[0].path
+        chat.transcript.anchorClicked.emit(QUrl(link))
+        if not path.lower().endswith(".pdf"):
+            _wait(app, idle(ops.PAGES), 30, "the cited page")
+        _settle(app, 1.5)  # QPdfView renders pages asynchronously
+        return True
+
     bridge.library_changed.connect(lambda *_: state.setdefault("library", True))
     bridge.model_loaded.connect(lambda name: state.setdefault("model", name))
     bridge.model_failed.connect(lambda message: state.setdefault("model", message))
@@ -120,17 +138,7 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
             break
     shoot(window, "02-library-and-chat.png")
 
-    answer = chat.turns[-1] if chat.turns else None
-    # A cited answer opens its first citation; a declined one its closest passage.
-    if answer is not None and (answer.citations or answer.passages):
-        if answer.citations:
-            link, path = f"quire-cite:0/{answer.citations[0].n}", answer.citations[0].path
-        else:
-            link, path = "quire-passage:0/0", answer.passages[0].path
-        chat.transcript.anchorClicked.emit(QUrl(link))
-        if not path.lower().endswith(".pdf"):
-            _wait(app, idle(ops.PAGES), 30, "the cited page")
-        _settle(app, 1.5)  # QPdfView renders pages asynchronously
+    if open_first_source():
         shoot(window, "03-viewer-cited-page.png")
 
     search = window.open_search()
@@ -212,6 +220,7 @@ def capture(out_dir: Path, home: Path) -> list[Path]:
     chat.question.setPlainText("What allergies does the patient have?")
     chat.submit()
     _wait(app, idle(ops.ANSWER), 300, "the record's answer")
+    open_first_source()
     shoot(window, "15-record-field.png")
     window.close()
     return saved

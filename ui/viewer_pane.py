@@ -57,6 +57,16 @@ def pdf_line_to_highlight(page_text: str, passage: str, focus: str = "") -> str:
     return best[2] if best[0] else (lines[0] if lines else "")
 
 
+def quote_span(page_text: str, quote: str) -> tuple[int, int] | None:
+    """Start and end in ``page_text`` of ``quote``, however its lines break there: a cited
+    sentence is quoted with its whitespace collapsed ("Allergies Penicillin (urticaria).")."""
+    words = quote.split()
+    if not words:
+        return None
+    found = re.search(r"\s+".join(re.escape(word) for word in words), page_text)
+    return found.span() if found else None
+
+
 def passage_span(page_text: str, passage: str) -> tuple[int, int] | None:
     """Start and end in ``page_text`` of the passage's sentences that lie on this page."""
     first = last = -1
@@ -198,7 +208,8 @@ class ViewerPane(QWidget):
             cursor.insertText(page.text + "\n\n", plain)
             if page.number == target.page:
                 target_offset = start
-                found = passage_span(page.text, target.text)
+                # The cited sentence itself where it is on the page, else the passage it is from.
+                found = quote_span(page.text, target.focus) or passage_span(page.text, target.text)
                 if found is not None:
                     span = (start + found[0], start + found[1])
         if not pages:

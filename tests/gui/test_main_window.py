@@ -100,6 +100,28 @@ def test_text_document_citation_scrolls_to_passage(
     assert "deposit" in viewer.highlight_text
 
 
+def test_a_citation_marks_the_quoted_field_not_its_whole_passage(
+    qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
+) -> None:
+    """A record's field is quoted with its lines joined ("Allergies Penicillin (urticaria)."):
+    the viewer marks those two lines on the page, not the whole record around them."""
+    model_slot.model = ScriptedChatModel(cite_passage_with("allergies", "Penicillin (urticaria)"))
+    record = tmp_path / "discharge.txt"
+    record.write_text(
+        "DISCHARGE SUMMARY\n\nReason for admission\nCommunity-acquired pneumonia of the right lower lobe.\n\n"
+        "Allergies\nPenicillin (urticaria). No known food allergies.\n\n"
+        "Hospital course\nThe patient was treated with intravenous ceftriaxone for five days.\n"
+    )
+    window = make_window()
+    add_and_wait(qtbot, window, [record])
+    _ask(qtbot, window, "What allergies does the patient have?")
+    answer = window.chat_pane.turns[-1]
+    assert answer.verified and answer.citations[0].quote == "Allergies Penicillin (urticaria)."
+    with job_done(qtbot, window.bridge, PAGES, 10_000):
+        window.chat_pane.transcript.anchorClicked.emit(QUrl("quire-cite:0/1"))
+    assert window.viewer.highlight_text == "Allergies\nPenicillin (urticaria)."
+
+
 def test_escape_stops_answer_in_flight(
     qtbot: QtBot, make_window: WindowMaker, model_slot: ModelSlot, tmp_path: Path
 ) -> None:
