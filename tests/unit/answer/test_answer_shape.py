@@ -433,43 +433,33 @@ def test_a_bare_alternative_needs_the_words_that_tell_its_sentence_apart() -> No
 
 
 GRANT = "The Ministry of Research awarded the study 250,000 euros of funding [BMBF 16SV5824]."
-
-
-@pytest.mark.parametrize(
-    ("reply", "shown_as_answer"),
-    [
-        (Reply("250,000 euros", 1), True),
-        (Reply("the Ministry of Research [BMBF 16SV5824]", 1), False),  # a reference, not an amount
-        (Reply("the Ministry of Research", 1), False),
-    ],
-)
-def test_how_much_is_answered_by_a_figure(reply: Reply, shown_as_answer: bool) -> None:
-    question = "How much money did the Ministry of Research award to the study?"
-    out = compose(question, analyse(question), reply, [hit(GRANT)], page_of)
-    assert out.direct_supported is shown_as_answer
-
-
 REMEDIES = (
     "Any person injured by a violation of section 1201 or 1202 may bring a civil action in Federal court. "
     "Section 1203 gives courts the power to award statutory damages of $200 to $2,500 per act."
 )
+_GRANT_QUESTION = "How much money did the Ministry of Research award to the study?"
+_RANGE_QUESTION = "What range of damages may a court award for a violation of section 1201?"
 
 
 @pytest.mark.parametrize(
-    ("question", "answer", "shown_as_answer"),
+    ("text", "question", "answer", "shown_as_answer"),
     [
-        ("What range of damages may a court award for a violation of section 1201?", "$200 to $2,500 per act", True),
+        (GRANT, _GRANT_QUESTION, "250,000 euros", True),
+        (GRANT, _GRANT_QUESTION, "the Ministry of Research [BMBF 16SV5824]", False),  # a reference, not an amount
+        (GRANT, _GRANT_QUESTION, "the Ministry of Research", False),
+        (REMEDIES, _RANGE_QUESTION, "$200 to $2,500 per act", True),
         # the question's own figure, and figures that name a place in the text, are no amount
-        ("What range of damages may a court award for a violation of section 1201?",
+        (REMEDIES, _RANGE_QUESTION,
          "Any person injured by a violation of section 1201 or 1202 may bring a civil action in Federal court", False),
-        ("What amount may a court award under section 1203?", "Section 1203 gives courts the power", False),
-        ("Where may a person injured by a violation of section 1201 bring a civil action?", "in Federal court", True),
+        (REMEDIES, "What amount may a court award under section 1203?", "Section 1203 gives courts the power", False),
+        (REMEDIES, "Where may a person injured by a violation of section 1201 bring a civil action?", "in Federal court", True),
     ],
 )  # fmt: skip
-def test_a_figure_answers_a_range_or_amount_but_not_a_reference_or_the_question_s_own(
-    question: str, answer: str, shown_as_answer: bool
+def test_how_much_and_what_range_are_answered_by_an_amount(
+    text: str, question: str, answer: str, shown_as_answer: bool
 ) -> None:
-    out = compose(question, analyse(question), Reply(answer, 1), [hit(REMEDIES)], page_of)
+    """A figure answers them, not a reference carrying digits, nor a figure the question gives itself."""
+    out = compose(question, analyse(question), Reply(answer, 1), [hit(text)], page_of)
     assert out.direct_supported is shown_as_answer
 
 
