@@ -247,6 +247,7 @@ _HEADING_LINE = re.compile(r"^#{1,6}[ \t][^\n]*$", re.MULTILINE)
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for match in _SENTENCE_END.finditer(text, start, end):
+        # The full stop is before a citation number glued after it ("... recommended.262 RAI").
         stop = (
             len(text[: match.start()].rstrip("0123456789")) if match.group(0)[:1].isspace() else match.start()
         )
