@@ -186,7 +186,7 @@ def answers_shape(reply: Reply, shape: QuestionShape) -> bool:
 
 _SECTION_NUMBER = re.compile(r"^(?:\(?[a-z]\)|[a-z]\.|\(?\d{1,3}(?:\.\d{1,3})*[.)]?)\s+", re.IGNORECASE)
 _ASKS_A_NAME = re.compile(
-    r"^\W*(which|who|whose|whom)\b|\b(name|named|title|titled|called|heading)\b", re.IGNORECASE
+    r"(?:^\W*|,\s*)(which|who|whose|whom)\b|\b(name|named|title|titled|called|heading)\b", re.IGNORECASE
 )
 
 

@@ -481,6 +481,7 @@ _SECTIONS = (
         # asked for a name or which one: a heading's words may answer
         ("New Versions", "Which section covers new versions?", False),
         ("New Versions", "What is the title of section 10.1?", False),
+        ("New Versions", "Under the licence, which section covers new versions?", False),
     ],
 )  # fmt: skip
 def test_a_heading_copied_out_is_no_answer(answer: str, question: str, heading: bool) -> None:
