@@ -297,18 +297,20 @@ def closest_sentences(question: str, texts: list[str]) -> list[SentenceMatch]:
     """
     wanted = stems(" ".join(query_terms(question)))
     split = [(text, sentence_spans(text)) for text in texts[:CLOSEST_PASSAGES]]
+    split_stems = [[stems(text[a:b]) for a, b in spans] for text, spans in split]
     topic = [t for t in asked_terms(question) if not t.isdigit()]
-    weights = focus_weights(topic, [stems(text[a:b]) for text, spans in split for a, b in spans])
+    weights = focus_weights(topic, [words for sentences in split_stems for words in sentences])
     chosen: list[SentenceMatch] = []
-    for index, (text, spans) in enumerate(split):
+    for index, ((text, spans), sentence_stems) in enumerate(zip(split, split_stems, strict=True)):
         # Most of the question's words first; between equals, its rarer topic words
         # ("allergies" tells a record's lines apart, "patient" does not: ``focus_weights``);
         # then the shorter, which says less besides.
         scored: list[tuple[int, float, int, int, int]] = []
         for i, (a, b) in enumerate(spans):
-            start = _record_lines(text, spans, i)
+            first = _record_lines(text, spans, i)
+            start = spans[first][0]
             if not text[a:b].lstrip().startswith("#") and len(text[start:b].split()) >= CLOSEST_MIN_WORDS:
-                words = stems(text[start:b])
+                words = set().union(*sentence_stems[first : i + 1])
                 scored.append((len(wanted & words), focus_share(weights, words), start - b, start, b))
         shared, *_, start, end = max(scored, default=(0, 0.0, 0, 0, 0))
         quote = " ".join(text[start:end].split())
@@ -318,15 +320,16 @@ def closest_sentences(question: str, texts: list[str]) -> list[SentenceMatch]:
 
 
 def _record_lines(text: str, spans: list[tuple[int, int]], i: int) -> int:
-    """Where the quote of sentence ``i`` starts: a sentence of fewer than ``CLOSEST_MIN_WORDS``
-    words takes in the sentences before it in its paragraph until the quote is that long."""
-    start = spans[i][0]
-    while i > 0 and len(text[start : spans[i][1]].split()) < CLOSEST_MIN_WORDS:
-        if "\n\n" in text[spans[i - 1][1] : start] or text[spans[i - 1][0] :].lstrip().startswith("#"):
+    """The first sentence of sentence ``i``'s quote: one of fewer than ``CLOSEST_MIN_WORDS`` words
+    takes in the sentences before it in its paragraph until the quote is that long."""
+    first = i
+    while first > 0 and len(text[spans[first][0] : spans[i][1]].split()) < CLOSEST_MIN_WORDS:
+        if "\n\n" in text[spans[first - 1][1] : spans[first][0]] or text[
+            spans[first - 1][0] :
+        ].lstrip().startswith("#"):
             break
-        i -= 1
-        start = spans[i][0]
-    return start
+        first -= 1
+    return first
 
 
 def _backing(

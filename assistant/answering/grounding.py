@@ -293,6 +293,7 @@ def find_support(
         # the question's terms): a sentence sharing its common words ("library", "work",
         # "terms" in a definition) must still hold the words that tell it apart ("choice").
         topic = [t for t in asked if not t.isdigit() and t not in alternatives]
+    field = FieldClaim.of(claim, question)
     split = [(text, sentence_spans(text)) for text in passages]
     all_stems = [[stems(normalise_numbers(text[a:b])) for a, b in spans] for text, spans in split]
     # Numbers as figures, not words: "0.05mg/kg" holds the 05 of "0.05 mg/kg" though its word is "05mg".
@@ -319,7 +320,7 @@ def find_support(
                 single = share
                 numbers = all(n in sentence_numbers[i] | sentence_numbers[j] for n in claim_numbers)
                 on_topic = not topic or focus_share(weights, context) >= focus
-                labelled = j == i and labelled_value(claim, question, quote)
+                labelled = j == i and field is not None and field.labels(quote)
                 match = SentenceMatch(
                     index, start, stop, " ".join(quote.split()), share, numbers, on_topic, labelled
                 )
@@ -360,52 +361,72 @@ def labelled_value(claim: str, question: str, text: str) -> bool:
     label, and the label's words are the question's, one of them a word of its topic, not
     only a kind of figure ("Number: 12" does not answer every question about a number;
     "Expiration Date" does not answer "until when is it valid?", which a reader would have
-    to infer). Under a label on its own line, the value is
-    the whole next line (a longer one is a statement, checked as one); after a label on the
-    same line, a figure or a code of ``_FIELD_VALUE_WORDS`` words at most, since the words
-    after a label in running text need not be its value.
+    to infer). Under a label on its own line, the value is the whole next line (a longer one
+    is a statement, checked as one); after a label on the same line, a figure or a code of
+    ``_FIELD_VALUE_WORDS`` words at most, since the words after a label in running text need
+    not be its value.
     """
-    words = claim.split()
-    question_stems = stems(question)
-    # The claim may repeat the label ("Version 4"): its value is what follows the question's words.
-    lead = 0
-    while (
-        lead < len(words) - 1
-        and _LABEL_WORD.match(words[lead])
-        and stem(words[lead].rstrip(":")) in question_stems
-    ):
-        lead += 1
-    value = [w.strip(".,;").lower() for w in words[lead:]]
-    if not value or len(value) >= MIN_STATEMENT_WORDS:
-        return False
-    asked = set(asked_terms(question))
-    tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-    for at in range(len(tokens) - len(value) + 1):
-        if [t.strip(".,;").lower() for t, _, _ in tokens[at : at + len(value)]] != value:
-            continue
-        own_line = at > 0 and "\n" in text[tokens[at - 1][2] : tokens[at][1]]
-        last, _, end = tokens[at + len(value) - 1]
-        line_end = text.find("\n", end)
-        whole_line = (
-            last.endswith((".", ";")) or not text[end : line_end if line_end >= 0 else len(text)].strip()
-        )
-        inline_figure = len(value) <= _FIELD_VALUE_WORDS and any(ch.isdigit() for ch in "".join(value))
-        if not (own_line and whole_line) and not inline_figure:
-            continue
-        # The label is read back from the value, a word at a time, as long as each word is the
-        # question's: "View Attachments Version 02" is the field "Version", after a button's words.
-        label: set[str] = set()
-        for token, _, _ in reversed(tokens[max(0, at - _LABEL_WORDS) : at]):
-            if not _LABEL_WORD.match(token) or (label and token.endswith(":")):
-                break
-            if token.lower().rstrip(":") in STOPWORDS:
+    field = FieldClaim.of(claim, question)
+    return field is not None and field.labels(text)
+
+
+@dataclass(frozen=True)
+class FieldClaim:
+    """A claim read as a field's value, with the question's words its label must be made of:
+    worked out once per claim, then matched against each sentence (``labelled_value``)."""
+
+    value: tuple[str, ...]  # the value's words, lower case, edge punctuation off
+    question_stems: set[str]
+    asked: set[str]  # the question's topic stems (``asked_terms``)
+
+    @classmethod
+    def of(cls, claim: str, question: str) -> FieldClaim | None:
+        """The claim's value, or None when it is no field's value (empty, or a statement's length)."""
+        words = claim.split()
+        question_stems = stems(question)
+        # The claim may repeat the label ("Version 4"): its value is what follows the question's words.
+        lead = 0
+        while (
+            lead < len(words) - 1
+            and _LABEL_WORD.match(words[lead])
+            and stem(words[lead].rstrip(":")) in question_stems
+        ):
+            lead += 1
+        value = tuple(w.strip(".,;").lower() for w in words[lead:])
+        if not value or len(value) >= MIN_STATEMENT_WORDS:
+            return None
+        return cls(value, question_stems, set(asked_terms(question)))
+
+    def labels(self, text: str) -> bool:
+        """Whether ``text`` gives this value right after a label that names what was asked."""
+        value, question_stems, asked = self.value, self.question_stems, self.asked
+        tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        for at in range(len(tokens) - len(value) + 1):
+            if tuple(t.strip(".,;").lower() for t, _, _ in tokens[at : at + len(value)]) != value:
                 continue
-            if stem(token.rstrip(":")) not in question_stems:
-                break
-            label.add(stem(token.rstrip(":")))
-        if label & asked:
-            return True
-    return False
+            own_line = at > 0 and "\n" in text[tokens[at - 1][2] : tokens[at][1]]
+            last, _, end = tokens[at + len(value) - 1]
+            line_end = text.find("\n", end)
+            whole_line = (
+                last.endswith((".", ";")) or not text[end : line_end if line_end >= 0 else len(text)].strip()
+            )
+            inline_figure = len(value) <= _FIELD_VALUE_WORDS and any(ch.isdigit() for ch in "".join(value))
+            if not (own_line and whole_line) and not inline_figure:
+                continue
+            # The label is read back from the value, a word at a time, as long as each word is the
+            # question's: "View Attachments Version 02" is the field "Version", after a button's words.
+            label: set[str] = set()
+            for token, _, _ in reversed(tokens[max(0, at - _LABEL_WORDS) : at]):
+                if not _LABEL_WORD.match(token) or (label and token.endswith(":")):
+                    break
+                if token.lower().rstrip(":") in STOPWORDS:
+                    continue
+                if stem(token.rstrip(":")) not in question_stems:
+                    break
+                label.add(stem(token.rstrip(":")))
+            if label & asked:
+                return True
+        return False
 
 
 def _closest_in_meaning(
