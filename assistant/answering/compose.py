@@ -324,10 +324,9 @@ def _record_lines(text: str, spans: list[tuple[int, int]], i: int) -> int:
     takes in the sentences before it in its paragraph until the quote is that long."""
     first = i
     while first > 0 and len(text[spans[first][0] : spans[i][1]].split()) < CLOSEST_MIN_WORDS:
-        if "\n\n" in text[spans[first - 1][1] : spans[first][0]] or text[
-            spans[first - 1][0] :
-        ].lstrip().startswith("#"):
-            break
+        before_start, before_end = spans[first - 1]
+        if "\n\n" in text[before_end : spans[first][0]] or text[before_start:].lstrip().startswith("#"):
+            break  # a paragraph or a heading ends the record's field
         first -= 1
     return first
 
