@@ -35,12 +35,13 @@ from assistant.answering.grounding import (
     reads_as_statement,
     stems,
 )
+from assistant.answering.names import question_names
 from assistant.answering.question import QuestionShape, without_options
 from assistant.answering.reply import Reply, repeats_question
 from assistant.answering.types import AnswerSentence, Citation, SentenceKind
 from assistant.answering.verdicts import decisive_no
 from assistant.index.retrieve import SearchHit
-from assistant.text import normalise_numbers, query_terms, sentence_spans
+from assistant.text import normalise_numbers, query_terms, sentence_spans, whole_phrase
 
 PART_SUPPORT = 0.5  # share of a part's own terms a sentence needs to count as addressing it
 MAX_QUOTES = 4
@@ -116,9 +117,11 @@ def compose(
     page_for: PageFinder,
     similarity: Similarity | None = None,
     accept: Callable[[SentenceMatch], bool] | None = None,
+    named: Sequence[str] = (),
 ) -> Composed:
     """``accept``: the pipeline's further check of the backing sentence (its document names
-    what the question names); a sentence it refuses backs nothing."""
+    what the question names); a sentence it refuses backs nothing. ``named``: names the
+    question gave that ``question`` no longer holds (a comparison's side, asked about apart)."""
     texts = [p.text for p in passages]
     short = reply.verdict.capitalize() if reply.verdict in ("yes", "no") else reply.answer
     out = Composed(short_answer=short, multi_part=shape.multi_part)
@@ -126,7 +129,7 @@ def compose(
     # The passage the model chose is searched first: when it backs the answer, it is the citation.
     # The direct answer answers the first part; the other parts get their own sentences below.
     match = _backing(
-        reply, shape.parts[0] if shape.multi_part else question, texts, similarity, shape.options
+        reply, shape.parts[0] if shape.multi_part else question, texts, similarity, shape.options, named
     )
     quotes: list[SentenceMatch] = []
     # An answer that only repeats the question ("a late payment" for "how long to cure a late
@@ -337,6 +340,7 @@ def _backing(
     texts: list[str],
     similarity: Similarity | None,
     options: tuple[str, ...] = (),
+    named: Sequence[str] = (),
 ) -> SentenceMatch | None:
     """The sentence that backs the answer: in the passage the model chose if it has one.
 
@@ -350,11 +354,28 @@ def _backing(
         claim = f"{question} {claim}"
     elif options and not set(query_terms(claim)) - set(query_terms(" ".join(options))):
         question = claim = without_options(question, options)
+    else:
+        claim = without_versions(claim, [*question_names(question), *named])
     if reply.passage is not None:
         chosen = find_support(claim, question, [texts[reply.passage - 1]])
         if chosen is not None and chosen.supports:
             return replace(chosen, passage=reply.passage - 1)
     return find_support(claim, question, texts, similarity=similarity)
+
+
+def without_versions(claim: str, names: Sequence[str]) -> str:
+    """``claim`` less the names it repeats from the question that carry a figure.
+
+    An answer that names what was asked ("The Zope Public License 2.1 is GPL compatible",
+    "The Apache-2.0 sets ... 50% or more") would need a sentence holding "2.1" or "2.0", and a
+    document's sentences say "this License". Which document a name picks is the names
+    check's to say (the pipeline's ``accept``), against the cited document's whole text; the
+    number check is for the figures the answer states.
+    """
+    for name in names:
+        if any(c.isdigit() for c in name):
+            claim = re.sub(whole_phrase(name), " ", claim, flags=re.IGNORECASE)
+    return claim
 
 
 def _own_terms(part: str, others: Sequence[str]) -> set[str]:

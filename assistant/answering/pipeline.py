@@ -53,6 +53,7 @@ from assistant.answering.sides import (
     compare_sides,
     match_side,
     side_query,
+    side_question,
     titled_document,
     without_side,
 )
@@ -371,9 +372,10 @@ class Answerer:
             return []  # two sides name one title
         sides: list[Side] = []
         for index, phrase in enumerate(phrases):
-            query = side_query(question, phrases, index)
+            bare = side_query(question, phrases, index)
+            query = side_question(bare, phrase)
 
-            def ranked(query: str = query) -> list[str]:
+            def ranked(query: str = bare) -> list[str]:
                 hits = self.library.search(query, k=SIDE_CANDIDATES, collection=collection, neighbours=0)
                 return [h.doc_id for h in hits]
 
@@ -386,7 +388,7 @@ class Answerer:
                 return []
             taken.add(found.doc_id)
             label = phrase[:1].upper() + phrase[1:]
-            sides.append(Side(label, found.doc_id, found.title, query, without_side(query, phrase)))
+            sides.append(Side(label, found.doc_id, found.title, query, without_side(bare, phrase)))
         titled = all(t is not None for t in titles)
         if shape.compare or asks_each(question, phrases) or titled or self._apart(phrases, sides):
             return sides
@@ -488,7 +490,14 @@ class Answerer:
             reply = Reply(answer="", passage=None)
         accept = self._names_in_document(side.topic, passages)
         composed = compose(
-            side.topic, shape, reply, passages, self.library.page_for, self._similarity, accept
+            side.topic,
+            shape,
+            reply,
+            passages,
+            self.library.page_for,
+            self._similarity,
+            accept,
+            named=phrase_names(side.label),
         )
         return label_side(composed, side.label)
 

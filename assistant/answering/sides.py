@@ -51,7 +51,7 @@ class Side:
     label: str  # as the question words it, capitalised: "GPL-3.0", "The rat fracture-gap study"
     doc_id: str
     document: str  # the document's title
-    query: str  # the question as it bears on this side (``side_query``): what the model reads
+    query: str  # the question as it bears on this side (``side_question``): what the model reads
     topic: str  # that question without the side's own name: what is searched for in its document
 
 
@@ -164,12 +164,64 @@ def side_query(question: str, sides: Sequence[str], index: int) -> str:
         if other > index:  # "the A and the B": the joiner goes with B
             text = re.sub(rf",?\s+{joiner}\s+{article}{name}", "", text, count=1, flags=re.IGNORECASE)
         else:
-            text = re.sub(rf"{name},?\s+{joiner}\s+{article}", "", text, count=1, flags=re.IGNORECASE)
+            # "the 2019 lease differs from the 2021 lease": the verb goes with the side left out.
+            differ = r"(?:(?:differs?|different|compared)\s+)?"
+            text = re.sub(rf"{article}{name},?\s+{differ}{joiner}\s+", "", text, count=1, flags=re.IGNORECASE)
         text = re.sub(name, " ", text, flags=re.IGNORECASE)
     words = text.split()
     if words and words[0].lower() in _LEADING_COMPARE:
         words = words[1:]
     return " ".join(w for w in words if _clean(w).lower() not in _COMPARE_WORDS)
+
+
+# Words that put a topic after a side's name: "How do the GPL-3.0 and the LGPL-3.0 differ on
+# linking?", "Compare the MPL-2.0 and the GPL-3.0 on termination."
+_TOPIC_PREPOSITIONS = r"(?:on|in|over|about|regarding|concerning|as to|with regard to|with respect to)"
+# "under each", "in each licence", "for both studies" at the end of a clause: each side's own name.
+_EACH_SIDE = re.compile(
+    r"\b(under|in|for|by|of|from)\s+(?:each|both)(?:\s+(?:of them|one|[a-z]+))?(?=\s*[?.,;:]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def side_question(query: str, phrase: str) -> str:
+    """``query`` (``side_query``) as a question about one side that reads as English.
+
+    Leaving the other side out of a comparing question leaves its frame behind: "How do the
+    GPL-3.0 on linking?", "Which of the MPL-2.0 end ...?", "Do the Apache-2.0 set the same
+    threshold ...?", "... run under each licence?". The small model reads a broken frame as
+    a question about nothing and answers "not stated", or restates it. Each frame becomes the
+    question it asks of one side: "What does the GPL-3.0 say on linking?", "Does the
+    MPL-2.0 end ...?", "What threshold ... does the Apache-2.0 set?", "... run under the
+    CC BY 4.0?". Plain English frames, fitted to no document; any other wording is kept.
+    """
+    name = rf"(?P<side>(?:the\s+)?{whole_phrase(phrase)})"
+    text = " ".join(query.split())
+    rules = (
+        (
+            rf"^how\s+(?:do|does|did)\s+{name}\s+(?P<prep>{_TOPIC_PREPOSITIONS})\s+",
+            "What does {side} say {prep} ",
+        ),
+        (rf"^{name}\s+(?P<prep>{_TOPIC_PREPOSITIONS})\s+", "What does {side} say {prep} "),
+        (rf"^which\s+of\s+{name}\s+", "Does {side} "),
+    )
+    for pattern, frame in rules:
+        match = re.match(pattern, text, re.IGNORECASE)
+        if match:
+            text = (
+                frame.format(**match.groupdict()) + text[match.end() :].rstrip(".") + "?" * (text[-1:] != "?")
+            )
+            break
+    same = re.match(
+        rf"^(?:do|does|did)\s+{name}\s+(?P<verb>\w+)\s+(?:the\s+)?same\s+(?P<rest>[^?]+)\?*$",
+        text,
+        re.IGNORECASE,
+    )
+    if same:
+        text = f"What {same['rest']} does {same['side']} {same['verb']}?"
+    side = re.search(name, text, re.IGNORECASE)
+    own = side.group(0) if side else phrase
+    return _EACH_SIDE.sub(lambda m: f"{m.group(1)} {own}", text)
 
 
 def without_side(query: str, phrase: str) -> str:

@@ -218,6 +218,35 @@ def test_a_figure_no_sentence_states_is_not_given_as_the_answer() -> None:
     assert out.citations and out.citations[0].quote in LEASE
 
 
+LICENCE = (
+    "The Apache Licensor may terminate this License for breach on 60 days' notice. "
+    "Licensees may sell copies for a fee."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "named", "supported"),
+    [
+        # The version the question gives is the names check's to verify, not the sentence's.
+        ("What notice does the Apache-2.0 require for termination?",
+         "The Apache-2.0 requires 60 days' notice for termination.", (), True),
+        # A comparison's side, asked about apart: its name is no longer in the question.
+        ("What notice does the licensor need to terminate for breach?", "The MPL-2.0 requires 60 days' notice.",
+         ("MPL-2.0",), True),
+        # A figure the answer states is still the sentence's to hold.
+        ("What notice does the Apache-2.0 require for termination?", "The Apache-2.0 requires 90 days' notice.",
+         (), False),
+        ("What notice does the licensor need to terminate for breach?", "The MPL-2.0 requires 60 days' notice.",
+         (), False),
+    ],
+)  # fmt: skip
+def test_a_version_the_question_names_is_not_a_figure_the_sentence_must_hold(
+    question: str, answer: str, named: tuple[str, ...], supported: bool
+) -> None:
+    out = compose(question, analyse(question), Reply(answer, 1), [hit(LICENCE)], page_of, named=named)
+    assert out.direct_supported is supported
+
+
 RECORD = "Discharge summary\n\nAllergies\nPenicillin (urticaria). No known food allergies.\n\nMedications\nMetformin 500 mg."
 
 

@@ -18,6 +18,7 @@ from assistant.answering.sides import (
     distinguishing,
     match_side,
     side_query,
+    side_question,
     without_side,
 )
 from assistant.answering.types import Confidence, SentenceKind
@@ -63,6 +64,34 @@ def test_compare_sides(question: str, sides: tuple[str, ...]) -> None:
 )  # fmt: skip
 def test_side_query_leaves_out_the_other_side(question: str, index: int, query: str) -> None:
     assert side_query(question, compare_sides(question), index) == query
+
+
+@pytest.mark.parametrize(
+    ("question", "index", "asked"),
+    [
+        ("How do the GPL-3.0 and the LGPL-3.0 differ on linking?", 1, "What does the LGPL-3.0 say on linking?"),
+        ("Compare the MPL-2.0 and the GPL-3.0 on termination.", 0, "What does the MPL-2.0 say on termination?"),
+        ("How does the 2019 lease differ from the 2021 lease on rent?", 0, "What does the 2019 lease say on rent?"),
+        ("How does the 2019 lease differ from the 2021 lease on rent?", 1, "What does the 2021 lease say on rent?"),
+        ("Which of the MPL-2.0 and the Apache-2.0 end the rights, and what is lost under each?", 1,
+         "Does the Apache-2.0 end the rights, and what is lost under the Apache-2.0?"),
+        ("Do the Apache-2.0 and the MPL-2.0 set the same ownership threshold for control?", 1,
+         "What ownership threshold for control does the MPL-2.0 set?"),
+        ("Both CC BY 4.0 and GPL-3.0 give 30 days to cure. From what event does it run under each licence?", 0,
+         "CC BY 4.0 give 30 days to cure. From what event does it run under CC BY 4.0?"),
+        # Already a question about one side: kept as it is.
+        ("Which tests did the FES study and the rat study use to compare groups?", 1,
+         "Which tests did the rat study use to compare groups?"),
+        ("What framework governed the FES study and the rat fracture-gap study?", 0,
+         "What framework governed the FES study?"),
+        # "each" inside a clause names no side: "each Contributor" stays.
+        ("How do the MPL-2.0 and the Apache-2.0 differ on what each Contributor grants?", 0,
+         "What does the MPL-2.0 say on what each Contributor grants?"),
+    ],
+)  # fmt: skip
+def test_side_question_reads_as_a_question_about_one_side(question: str, index: int, asked: str) -> None:
+    sides = compare_sides(question)
+    assert side_question(side_query(question, sides, index), sides[index]) == asked
 
 
 @pytest.mark.parametrize(
