@@ -151,7 +151,8 @@ ASKING_WORDS = frozenset(
 # so requiring them would refuse right answers; the figure itself must still be in the sentence.
 KIND_WORDS = frozenset(
     ["maximum", "minimum", "number", "amount", "size", "length", "duration", "period", "total", "value",
-     "figure", "date", "dates", "time", "times", "limit", "rate", "level", "percentage", "cost", "price"]
+     "figure", "date", "dates", "time", "times", "limit", "rate", "level", "percentage", "cost", "price",
+     "threshold"]
 )  # fmt: skip
 # Modal verbs ask whether something is required or allowed; documents say it in other words
 # ("shall", "is permitted to", "is entitled to"), so the verdict, not the sentence, carries them.

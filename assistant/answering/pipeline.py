@@ -388,7 +388,7 @@ class Answerer:
                 return []
             taken.add(found.doc_id)
             label = phrase[:1].upper() + phrase[1:]
-            sides.append(Side(label, found.doc_id, found.title, query, without_side(bare, phrase)))
+            sides.append(Side(label, found.doc_id, found.title, query, without_side(query, phrase)))
         titled = all(t is not None for t in titles)
         if shape.compare or asks_each(question, phrases) or titled or self._apart(phrases, sides):
             return sides
