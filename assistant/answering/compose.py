@@ -35,13 +35,13 @@ from assistant.answering.grounding import (
     reads_as_statement,
     stems,
 )
-from assistant.answering.names import question_names
+from assistant.answering.names import question_names, without_versions
 from assistant.answering.question import QuestionShape, without_options
 from assistant.answering.reply import Reply, repeats_question
 from assistant.answering.types import AnswerSentence, Citation, SentenceKind
 from assistant.answering.verdicts import decisive_no
 from assistant.index.retrieve import SearchHit
-from assistant.text import normalise_numbers, query_terms, sentence_spans, whole_phrase
+from assistant.text import normalise_numbers, query_terms, sentence_spans
 
 PART_SUPPORT = 0.5  # share of a part's own terms a sentence needs to count as addressing it
 MAX_QUOTES = 4
@@ -361,21 +361,6 @@ def _backing(
         if chosen is not None and chosen.supports:
             return replace(chosen, passage=reply.passage - 1)
     return find_support(claim, question, texts, similarity=similarity)
-
-
-def without_versions(claim: str, names: Sequence[str]) -> str:
-    """``claim`` less the names it repeats from the question that carry a figure.
-
-    An answer that names what was asked ("The Zope Public License 2.1 is GPL compatible",
-    "The Apache-2.0 sets ... 50% or more") would need a sentence holding "2.1" or "2.0", and a
-    document's sentences say "this License". Which document a name picks is the names
-    check's to say (the pipeline's ``accept``), against the cited document's whole text; the
-    number check is for the figures the answer states.
-    """
-    for name in names:
-        if any(c.isdigit() for c in name):
-            claim = re.sub(whole_phrase(name), " ", claim, flags=re.IGNORECASE)
-    return claim
 
 
 def _own_terms(part: str, others: Sequence[str]) -> set[str]:

@@ -14,6 +14,7 @@ no document set.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.text import STOPWORDS, whole_phrase
 
@@ -57,6 +58,21 @@ def missing_names(names: list[str], document_text: str) -> list[str]:
     """
     text = _plain(document_text)
     return [name for name in names if not re.search(whole_phrase(_plain(name)), text)]
+
+
+def without_versions(claim: str, names: Sequence[str]) -> str:
+    """``claim`` less the names it repeats from the question that carry a figure.
+
+    An answer that names what was asked ("The Zope Public License 2.1 is GPL compatible",
+    "The Apache-2.0 sets ... 50% or more") would need a sentence holding "2.1" or "2.0", and a
+    document's sentences say "this License". Which document a name picks is the names
+    check's to say (the pipeline's ``accept``), against the cited document's whole text; the
+    number check is for the figures the answer states.
+    """
+    for name in names:
+        if any(c.isdigit() for c in name):
+            claim = re.sub(whole_phrase(name), " ", claim, flags=re.IGNORECASE)
+    return claim
 
 
 def _plain(text: str) -> str:
