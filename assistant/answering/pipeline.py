@@ -36,7 +36,6 @@ from assistant.answering.confidence import rate
 from assistant.answering.grounding import SentenceMatch, is_refusal, may_be_refusal
 from assistant.answering.names import missing_names, phrase_names, question_names
 from assistant.answering.prompts import (
-    EXAMPLES_MIN_CONTEXT,
     NOT_FOUND_MESSAGE,
     answer_messages,
     answer_schema,
@@ -137,7 +136,7 @@ class Answerer:
         result.passages = passages
         if on_preview is not None:
             self._preview(question, passages, on_preview)
-        messages = self._messages(asked, texts, history_messages, earlier)
+        messages = answer_messages(asked, texts, history_messages, earlier)
         streamed: list[str] = []
         sink = None if on_token is None else _tee(on_token, streamed)
         rejected: list[str] = []
@@ -203,17 +202,11 @@ class Answerer:
         rewritten = rewritten.strip().strip('"').splitlines()[0] if rewritten.strip() else ""
         return f"{rewritten} {question}" if rewritten else question
 
-    def _messages(
-        self, question: str, texts: Sequence[str], history: Sequence[ChatMessage] = (), earlier: str = ""
-    ) -> list[ChatMessage]:
-        examples = self.model.n_ctx >= EXAMPLES_MIN_CONTEXT
-        return answer_messages(question, texts, history, earlier, examples=examples)
-
     def _fit(
         self, question: str, hits: list[SearchHit], history: list[ChatMessage], earlier: str
     ) -> tuple[list[SearchHit], list[str]]:
         """Passages in rank order within the token budget (the last one trimmed to fit)."""
-        base = self.model.count_prompt_tokens(self._messages(question, [], history, earlier))
+        base = self.model.count_prompt_tokens(answer_messages(question, [], history, earlier))
         room = self.model.n_ctx - base - self.llm.max_answer_tokens
         budget = min(self.settings.passage_tokens, room)
         kept: list[SearchHit] = []
@@ -458,7 +451,7 @@ class Answerer:
                 self._preview(side.topic, kept, on_preview)
             raw = ""
             if kept:
-                messages = self._messages(asked, texts)
+                messages = answer_messages(asked, texts)
                 result.passages = kept  # the reply's schema allows this side's passages only
                 raw = self._generate(side.query, shape, messages, result, started, cancel, None, ())
                 ttft = ttft or result.timings.ttft_ms

@@ -53,76 +53,6 @@ def question_text(question: str, shape: QuestionShape) -> str:
     return question
 
 
-# The worked examples take about 500 tokens: a smaller context keeps them for passages.
-EXAMPLES_MIN_CONTEXT = 2048
-# Worked examples shown before every question, made up, from no document Quire is measured
-# on. The small model answered most yes/no questions "not stated" and restated the question
-# as its reason; an example of each verdict quoting its sentence, of a figure in the
-# passage's words and of "not stated" shows the reply wanted. They never change, so
-# llama.cpp keeps them in its KV cache with the system prompt.
-_EXAMPLES: tuple[tuple[str, bool, tuple[tuple[str, int, str], ...], str], ...] = (
-    (
-        "May the tenant keep pets in the flat?",
-        True,
-        (
-            ("Residential lease", 2, "Rent is payable monthly in advance on the first day of each month."),
-            ("Residential lease", 3, "7. Pets. The Tenant shall not keep pets in the flat "
-             "without the Landlord's prior written consent."),
-        ),
-        '{"passage": 2, "verdict": "no", "answer": "The Tenant shall not keep pets in the flat '
-        "without the Landlord's prior written consent.\"}",
-    ),
-    (
-        "How many participants completed the follow-up?",
-        False,
-        (
-            ("Trial report", 4, "Of the 48 patients enrolled, 41 completed the 12-week follow-up; 7 withdrew."),
-            ("Trial report", 1, "The trial was approved by the regional ethics committee."),
-        ),
-        '{"passage": 1, "answer": "41 of the 48 patients enrolled"}',
-    ),
-    (
-        "Can the employee take paid work for another company outside working hours?",
-        True,
-        (
-            ("Employment contract", 5, "The Employee may take paid work for another company outside "
-             "working hours, with the Employer's written approval."),
-            ("Employment contract", 2, "Normal working hours are 9:00 to 17:30, Monday to Friday."),
-        ),
-        '{"passage": 1, "verdict": "yes", "answer": "The Employee may take paid work for another company '
-        'outside working hours, with the Employer\'s written approval."}',
-    ),
-    (
-        "What interest is charged on late payments?",
-        False,
-        (
-            ("Supply agreement", 6, "Invoices are payable within 30 days of receipt."),
-            ("Supply agreement", 9, "Either party may terminate this Agreement on 90 days' written notice."),
-        ),
-        '{"passage": 1, "answer": "not stated"}',
-    ),
-)  # fmt: skip
-
-
-def example_messages() -> list[ChatMessage]:
-    """The worked examples as earlier turns of the conversation, each asked as a real question is."""
-    messages: list[ChatMessage] = []
-    for question, yes_no, passages, reply in _EXAMPLES:
-        asked = question_text(question, QuestionShape(parts=(question,), yes_no=yes_no, compare=False))
-        blocks = [
-            passage_block(n, document, page, text) for n, (document, page, text) in enumerate(passages, 1)
-        ]
-        messages.append({"role": "user", "content": _question_turn(asked, blocks)})
-        messages.append({"role": "assistant", "content": reply})
-    return messages
-
-
-def _question_turn(question: str, passages: Sequence[str]) -> str:
-    # The question before and after the passages: a small model keeps it in view.
-    body = "\n\n".join(passages)
-    return f"Question: {question}\n\n{body}\n\nQuestion: {question}"
-
-
 REWRITE_SYSTEM = (
     "Rewrite the user's last question as one standalone search query that makes sense without "
     "the conversation (replace pronouns with what they refer to). Reply with the query only."
@@ -134,28 +64,20 @@ def passage_block(number: int, document: str, page: int, text: str) -> str:
 
 
 def answer_messages(
-    question: str,
-    passages: Sequence[str],
-    history: Sequence[ChatMessage] = (),
-    earlier: str = "",
-    *,
-    examples: bool = True,
+    question: str, passages: Sequence[str], history: Sequence[ChatMessage] = (), earlier: str = ""
 ) -> list[ChatMessage]:
-    """Messages for one answer: system, worked examples, conversation so far, then passages
-    and question.
+    """Messages for one answer: system, conversation so far, then passages and question.
 
-    ``question`` is as the model should read it (``question_text``). ``examples`` False
-    leaves the worked examples out, for a context too small to spare them
-    (``EXAMPLES_MIN_CONTEXT``).
+    ``question`` is as the model should read it (``question_text``).
     """
     messages: list[ChatMessage] = [{"role": "system", "content": SYSTEM}]
-    if examples:
-        messages.extend(example_messages())
     if earlier:
         messages.append({"role": "user", "content": f"(Earlier in this conversation I asked: {earlier})"})
         messages.append({"role": "assistant", "content": "Noted."})
     messages.extend(history)
-    messages.append({"role": "user", "content": _question_turn(question, passages)})
+    body = "\n\n".join(passages)
+    # The question before and after the passages: a small model keeps it in view.
+    messages.append({"role": "user", "content": f"Question: {question}\n\n{body}\n\nQuestion: {question}"})
     return messages
 
 

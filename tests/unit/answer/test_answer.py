@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from assistant.answering.compose import MAY_NOT_ANSWER, compose
-from assistant.answering.grounding import is_refusal
+from assistant.answering.compose import MAY_NOT_ANSWER
 from assistant.answering.pipeline import EMPTY_LIBRARY_MESSAGE, Answerer
-from assistant.answering.prompts import EXAMPLES_MIN_CONTEXT, NOT_FOUND_MESSAGE, example_messages
-from assistant.answering.question import analyse
-from assistant.answering.reply import parse_reply, repeats_question
+from assistant.answering.prompts import NOT_FOUND_MESSAGE
+from assistant.answering.reply import repeats_question
 from assistant.answering.types import QuestionError, Turn
 from assistant.config import Settings
 from assistant.index.library import Library
-from assistant.index.retrieve import SearchHit
 from assistant.jobs import CancelToken
 from assistant.llm.chat import ChatMessage
 from assistant.session.audit import AuditLog
 from assistant.testing.fake_embedder import HashEmbedder
 from assistant.testing.scripted_chat import ScriptedChatModel
-
-PASSAGE_TEXT = re.compile(r"<passage [^>]*>\n(.*?)\n</passage>", re.DOTALL)
 
 PAGES = [
     "Lease between Harbourview Properties and Linden Architects.",
@@ -190,36 +184,6 @@ def test_prompt_fits_a_small_context(library: Library) -> None:
     result = ans.answer("How long to cure a late payment?")
     assert result.found
     assert model.count_prompt_tokens(model.received[-1]) + 200 <= 700
-
-
-def test_worked_examples_come_before_the_question_and_a_small_context_leaves_them_out(
-    library: Library,
-) -> None:
-    ans, model = answerer(library, reply(1, "fifteen days"))
-    ans.answer("How long to cure a late payment?")
-    roles = [m["role"] for m in model.received[-1]]
-    examples = len(example_messages())
-    assert roles == ["system", *["user", "assistant"] * (examples // 2), "user"]
-    small, small_model = answerer(library, reply(1, "fifteen days"), n_ctx=EXAMPLES_MIN_CONTEXT - 1)
-    small.answer("How long to cure a late payment?")
-    assert [m["role"] for m in small_model.received[-1]] == ["system", "user"]
-
-
-@pytest.mark.parametrize("index", range(len(example_messages()) // 2))
-def test_each_worked_example_is_a_reply_the_schema_and_the_checks_accept(index: int) -> None:
-    """An example the reply parser or the answer check would refuse teaches the model a refused reply."""
-    asked, shown = example_messages()[2 * index : 2 * index + 2]
-    passages = PASSAGE_TEXT.findall(asked["content"])
-    question = asked["content"].split("\n")[0].removeprefix("Question: ")
-    parsed = parse_reply(shown["content"], len(passages))
-    assert parsed.passage is not None and parsed.invalid_passage is None
-    if is_refusal(parsed.answer):
-        return  # the "not stated" example: no passage says it
-    hits = [
-        SearchHit("example", "example.pdf", 1, 1, text, 0.9, "d1", f"c{n}") for n, text in enumerate(passages)
-    ]
-    out = compose(question, analyse(question), parsed, hits, lambda hit, quote: 1)
-    assert out.direct_supported, out.text
 
 
 def test_follow_up_is_rewritten_before_retrieval(library: Library) -> None:
