@@ -99,8 +99,19 @@ def choose_n_ctx(info: GGUFInfo, requested: int = 0, kv_budget: int | None = Non
     return max(n_ctx, min(MIN_CTX, trained))
 
 
-_EXPECTED_ON_CANCEL = "removing memory module entries"
+# llama.cpp logs these as errors, yet nothing is wrong for the user: how a cancel ends, and a
+# GGUF vocabulary quirk the loader fixes itself ("'</s>' was not control-type ... its type will
+# be overridden", on every load of the bundled Qwen models). Shown on stderr, an "ERROR" line
+# before every answer tells a user something failed when nothing did.
+_NOT_ERRORS = ("removing memory module entries", "control-looking token")
 _log_callback: Any = None  # keeps the ctypes callback alive for the life of the process
+
+
+def log_level(level: int, message: str) -> int:
+    """The Python logging level of one of llama.cpp's log lines (ggml's ``level``: 2 warn, 3 error)."""
+    if any(benign in message for benign in _NOT_ERRORS):
+        return logging.INFO
+    return {2: logging.INFO, 3: logging.ERROR}.get(level, logging.DEBUG)  # its "warnings" are chatter for us
 
 
 def _install_log_bridge(llama_cpp: Any) -> None:
@@ -108,16 +119,11 @@ def _install_log_bridge(llama_cpp: Any) -> None:
     global _log_callback
     if _log_callback is not None:
         return
-    levels = {2: logging.INFO, 3: logging.ERROR}  # llama.cpp "warnings" are chatter for us
 
     def bridge(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
         message = text.decode("utf-8", errors="replace").rstrip()
-        if not message:
-            return
-        py_level = levels.get(level, logging.DEBUG)
-        if _EXPECTED_ON_CANCEL in message:  # logged as an error, but it is how a cancel ends
-            py_level = logging.INFO
-        _cpp_log.log(py_level, "%s", message)
+        if message:
+            _cpp_log.log(log_level(level, message), "%s", message)
 
     _log_callback = llama_cpp.llama_log_callback(bridge)
     llama_cpp.llama_log_set(_log_callback, ctypes.c_void_p(0))
