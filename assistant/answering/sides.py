@@ -40,6 +40,8 @@ _SKIP_RIGHT = frozenset(["the", "a", "an", "in", "under", "of"])  # "... and in 
 _COMPARE_WORDS = frozenset(["differ", "differs", "difference", "differences", "versus", "vs", "both"])
 _LEADING_COMPARE = frozenset(["compare", "contrast"])
 _EACH = re.compile(r"\b(each|both|same|either|neither|respectively)\b", re.IGNORECASE)
+# Words that open a question: after "and", they start the question's next part.
+_QUESTION_WORDS = frozenset(["how", "what", "when", "where", "which", "who", "whom", "whose", "why"])
 MAX_SIDE_WORDS = 8
 SIDE_CANDIDATES = 10  # passages searched for a side's document when its name is no title
 
@@ -81,6 +83,8 @@ def compare_sides(question: str) -> tuple[str, ...]:
         before = words[index - 1].lower() if index else ""
         if index == 0 or not (word.lower() in _JOINERS or (word.lower() in _FROM and before in _DIFFER)):
             continue
+        if index + 1 < len(words) and _clean(words[index + 1]).lower() in _QUESTION_WORDS:
+            continue  # "How many patients ... and how many were ...?": a second question, not a side
         # "the 2019 lease differs from the 2021 lease": the left side ends before the verb.
         left = _left_phrase(words[: index - 1] if word.lower() in _FROM else words[:index])
         right, same_noun = _right_phrase(words[index + 1 :], left)

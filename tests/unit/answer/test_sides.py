@@ -46,6 +46,9 @@ from assistant.testing.scripted_chat import ScriptedChatModel
         ("Do both the lease and the sublease allow pets?", ()),  # no name, no shared noun
         ("Compare the deposit and the rent.", ()),
         ("How do the lease agreement and the 2027 lease differ on the rent?", ("lease agreement", "2027 lease")),
+        # A second question after "and" is a part, not a side, though both say "how many".
+        ("How many AML patients gave plasma and how many were in each prognosis group?", ()),
+        ("What does the GPL-3.0 require and what does it forbid?", ()),
     ],
 )  # fmt: skip
 def test_compare_sides(question: str, sides: tuple[str, ...]) -> None:
