@@ -352,8 +352,9 @@ _LABEL_WORD = re.compile(r"^[A-Z][A-Za-z-]*:?$")
 _FIELD_VALUE_WORDS = 3
 
 
-def labelled_value(claim: str, question: str, text: str) -> bool:
-    """Whether ``claim`` is the value of a labelled field of ``text`` whose label names what was asked.
+@dataclass(frozen=True)
+class FieldClaim:
+    """A claim read as the value of a labelled field whose label names what was asked.
 
     Forms, records and title pages state facts as fields, not sentences: "OMB Number:
     4040-0004", "Version 4", "Edition 1.0", a record's "Allergies" line above "Penicillin
@@ -366,15 +367,9 @@ def labelled_value(claim: str, question: str, text: str) -> bool:
     is a statement, checked as one); after a label on the same line, a figure or a code of
     ``_FIELD_VALUE_WORDS`` words at most, since the words after a label in running text need
     not be its value.
+
+    The claim is read once (``of``), then matched against each sentence tried (``labels``).
     """
-    field = FieldClaim.of(claim, question)
-    return field is not None and field.labels(text)
-
-
-@dataclass(frozen=True)
-class FieldClaim:
-    """A claim read as a field's value, with the question's words its label must be made of:
-    worked out once per claim, then matched against each sentence (``labelled_value``)."""
 
     value: tuple[str, ...]  # the value's words, lower case, edge punctuation off
     question_stems: set[str]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from assistant.answering.compose import MAY_NOT_ANSWER, compose, copies_heading, direct_text, verdict_agrees
-from assistant.answering.grounding import find_support, labelled_value
+from assistant.answering.grounding import FieldClaim, find_support
 from assistant.answering.question import analyse, split_parts
 from assistant.answering.reply import Reply
 from assistant.answering.types import SentenceKind
@@ -435,7 +435,8 @@ def test_a_form_field_backs_its_value_when_its_label_names_what_was_asked(
     question: str, claim: str, text: str, backed: bool
 ) -> None:
     """Forms and title pages give facts as labelled fields, not sentences ("OMB Number: 4040-0004")."""
-    assert labelled_value(claim, question, text) is backed
+    field = FieldClaim.of(claim, question)
+    assert (field is not None and field.labels(text)) is backed
     match = find_support(claim, question, [text])
     assert match is not None and match.supports is backed
 
