@@ -300,6 +300,10 @@ class ProQuestion:
     gold: tuple[Gold, ...] = ()
     answer_keys: tuple[str, ...] = ()  # each may list alternatives separated by "|"
     yes_no: str | None = None  # "yes" | "no" for yesno questions
+    # A choice question ("which, A or B, ...?"): the alternative the answer's first line must
+    # name, and the one it must not ("|" separates accepted spellings of each).
+    choice: str = ""
+    other: str = ""
 
 
 class FetchError(Exception):
@@ -492,6 +496,8 @@ def _question(entry: dict[str, Any]) -> ProQuestion:
         gold=tuple(Gold(str(g["document"]), int(g["page"]), str(g["span"])) for g in entry.get("gold", [])),
         answer_keys=tuple(entry.get("answer_keys", [])),
         yes_no=entry.get("yes_no"),
+        choice=str(entry.get("choice", "")),
+        other=str(entry.get("other", "")),
     )
     problems = []
     if q.kind not in KINDS:
@@ -508,8 +514,10 @@ def _question(entry: dict[str, Any]) -> ProQuestion:
         problems.append(f"a {q.kind} question needs answer keys")
     if (q.kind == "yesno") != (q.yes_no in ("yes", "no")):
         problems.append("yes_no is 'yes' or 'no' exactly for yesno questions")
-    if q.kind == "compare" and len({g.document for g in q.gold}) < 2:
+    if q.kind == "compare" and not q.choice and len({g.document for g in q.gold}) < 2:
         problems.append("a compare question has gold spans in at least two documents")
+    if bool(q.choice) != bool(q.other) or (q.choice and q.kind != "compare"):
+        problems.append("a choice (compare) question names both 'choice' and 'other'")
     if problems:
         raise ValueError(f"question {q.id}: " + "; ".join(problems))
     return q
@@ -655,7 +663,9 @@ def score(question: ProQuestion, answer: dict[str, Any]) -> dict[str, Any]:
     * ``correct``: for fact, clause and compare questions every answer key (one per part
       of the question; "|" separates accepted alternatives) occurs in the normalised
       answer text (see ``normalize`` and ``_key_found``); a clause is answered by its
-      gist, so its keys are the few words no correct gist can do without. For yes/no
+      gist, so its keys are the few words no correct gist can do without. A choice
+      question ("which, A or B, ...?") must also name its ``choice`` and not its ``other``
+      alternative in the answer's first line. For yes/no
       questions the answer text starts with the expected "Yes" or "No" (the engine's
       ``short_answer`` is read when the text starts with neither) and the answer is not
       a not-found answer. For absent questions the answer is a refusal: ``found`` is
@@ -684,6 +694,11 @@ def score(question: ProQuestion, answer: dict[str, Any]) -> dict[str, Any]:
             correct = found and said == question.yes_no
         else:
             correct = found and not missing
+        if question.choice:
+            # The alternative chosen is named first: every alternative is named somewhere in an
+            # answer that quotes each document.
+            first = normalize(text.split("\n", 1)[0])
+            correct = correct and _key_found(question.choice, first) and not _key_found(question.other, first)
         gold_pages: dict[str, set[int]] = {}
         for g in question.gold:
             gold_pages.setdefault(BY_KEY[g.document].filename, set()).add(g.page)

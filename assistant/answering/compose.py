@@ -81,6 +81,7 @@ class Composed:
     missing_parts: int = 0
     multi_part: bool = False  # parts after the first are checked by shared words only
     read_verdict: bool = False  # the verdict was read from its sentence's negation (``verdicts``)
+    verdict: str | None = None  # "yes" or "no" when a sentence backs one (a yes/no question)
 
     @property
     def text(self) -> str:
@@ -141,15 +142,17 @@ def compose(
         and answers_shape(reply, shape)
         and not copies_heading(reply.answer, question, texts)
         and verdict_agrees(reply.verdict, question, match.quote)
+        and figures_agree(reply.verdict, question, match.quote, named)
         and (accept is None or accept(match))
     ):
         out.direct_supported = True
         out.support_rank = match.passage + 1
         out.sentences.append(AnswerSentence(direct, (match.passage + 1,), True, SentenceKind.ANSWER))
+        out.verdict = reply.verdict if reply.verdict in ("yes", "no") else None
         quotes.append(match)
     elif shape.yes_no and (no := _decisive_no(question, texts, accept)) is not None:
         # The model gave no verdict a sentence backs, but the sentence most about the question denies it.
-        out.direct_supported, out.read_verdict, out.short_answer = True, True, "No"
+        out.direct_supported, out.read_verdict, out.short_answer, out.verdict = True, True, "No", "no"
         out.support_rank = no.passage + 1
         out.sentences.append(AnswerSentence("No.", (no.passage + 1,), True, SentenceKind.ANSWER))
         quotes.append(no)
@@ -233,21 +236,34 @@ _REFERENCE = re.compile(
 
 
 def _new_figures(answer: str, question: str) -> set[str]:
-    """The amounts of ``answer`` ("$500,000", "8 subjects") that ``question`` does not give.
+    """The amounts of ``answer`` ("$500,000", "8 subjects") that ``question`` does not give."""
+    return _amounts(answer) - _amounts(question)
 
-    A reference carrying a number ("section 1203", "page 26") is no amount.
+
+def _amounts(text: str) -> set[str]:
+    """The figures of ``text`` that are amounts: a reference carrying a number ("section
+    1203", "page 26") is none."""
+    text = normalise_numbers(text)
+    return {
+        figure.group(0)
+        for match in _QUANTITY.finditer(text)
+        if not _REFERENCE.search(text[max(0, match.start() - _REFERENCE_REACH) : match.start()])
+        and (figure := _FIGURE.search(match.group(0))) is not None
+    }
+
+
+def figures_agree(verdict: str | None, question: str, quote: str, named: Sequence[str] = ()) -> bool:
+    """Whether a "yes" sentence holds every amount the question gives.
+
+    "Is the licence reinstated when the violation is cured within 30 days?" is not answered
+    yes by a sentence that reinstates it "prior to 60 days after" compliance: the amount is
+    the question's qualifier, and a sentence without it is about another case. A name's
+    figures ("MPL-2.0", and ``named``, a side's name the question no longer holds) are no
+    amounts. A "no" may rest on another figure, and its polarity is checked apart.
     """
-
-    def amounts(text: str) -> set[str]:
-        text = normalise_numbers(text)
-        return {
-            figure.group(0)
-            for match in _QUANTITY.finditer(text)
-            if not _REFERENCE.search(text[max(0, match.start() - _REFERENCE_REACH) : match.start()])
-            and (figure := _FIGURE.search(match.group(0))) is not None
-        }
-
-    return amounts(answer) - amounts(question)
+    if verdict != "yes":
+        return True
+    return _amounts(without_versions(question, [*question_names(question), *named])) <= _amounts(quote)
 
 
 def _decisive_no(
@@ -502,3 +518,55 @@ def merge_sides(sides: Sequence[Composed]) -> Composed:
         missing_parts=sum(s.missing_parts for s in sides) + len(sides) - len(backed),
         multi_part=True,
     )
+
+
+UNDECIDED_CHOICE = (
+    "The documents found do not settle which: what each one says on the point follows "
+    "(check it before relying on it)."
+)
+
+
+def choose_side(sides: Sequence[Composed], names: Sequence[str]) -> Composed:
+    """A choice ("which, A or B, lets us ...?") answered from each alternative's own verdict.
+
+    The alternative whose sentence says yes is the answer, named first and cited to that
+    sentence; each side's verdict and quote follow. Both "yes" is "Both ..."; both "no" is
+    "Neither ...". When no verdict picks one (no side says yes, and not every side says no),
+    the answer is not given: the reader is told the documents found do not settle it and
+    reads what each side's document says, so a choice is never inferred from silence.
+    """
+    merged = merge_sides(sides)
+    said = [side.verdict for side in sides]
+    chosen = [i for i, verdict in enumerate(said) if verdict == "yes"]
+    if len(chosen) == 1:
+        lead = names[chosen[0]]
+    elif chosen and len(chosen) == len(sides):
+        lead = "Both " + " and ".join(names)
+    elif all(verdict == "no" for verdict in said):
+        lead = "Neither " + " nor ".join(names)
+    else:
+        undecided = AnswerSentence(UNDECIDED_CHOICE, (), False, SentenceKind.NOT_STATED)
+        guess = "; ".join(
+            s.short_answer or s.unsupported_answer for s in sides if s.short_answer or s.unsupported_answer
+        )
+        return replace(
+            merged,
+            sentences=[undecided, *merged.sentences],
+            short_answer="",
+            direct_supported=False,
+            unsupported_answer=guess or UNDECIDED_CHOICE,
+        )
+    backing = [
+        i for i, verdict in enumerate(said) if verdict is not None and (verdict == "yes" or not chosen)
+    ]
+    cited = tuple(n for i in backing for n in _answer_citations(sides[i]))
+    lead = lead[:1].upper() + lead[1:] + "."
+    return replace(
+        merged,
+        sentences=[AnswerSentence(lead, cited, True, SentenceKind.ANSWER), *merged.sentences],
+        short_answer=lead.rstrip("."),
+    )
+
+
+def _answer_citations(side: Composed) -> tuple[int, ...]:
+    return next((s.citations for s in side.sentences if s.kind is SentenceKind.ANSWER and s.supported), ())

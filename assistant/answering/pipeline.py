@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.answering.compose import (
     Composed,
+    choose_side,
     closest_sentences,
     compose,
     direct_text,
@@ -49,7 +50,9 @@ from assistant.answering.sides import (
     SIDE_CANDIDATES,
     Candidate,
     Side,
+    as_named,
     asks_each,
+    choice_sides,
     compare_sides,
     match_side,
     side_query,
@@ -148,6 +151,12 @@ class Answerer:
                 break
             rejected.append(repeated)
         self._judge(result, raw, shape)
+        choices = choice_sides(question, shape.options, sides) if sides and shape.options else []
+        if choices and not result.cancelled and (result.unsupported_answer or not result.found):
+            # No sentence backs the alternative named: each alternative is asked its own
+            # yes/no question from its own document, and the verdicts decide (``choose_side``).
+            names = [as_named(question, option) for option in shape.options]
+            self._answer_sides(result, question, choices, started, cancel, None, None, choice=names)
         if on_token is not None:
             shown = "".join(streamed)
             rest = result.answer[len(shown) :] if result.answer.startswith(shown) else ""
@@ -289,6 +298,7 @@ class Answerer:
                     answer = partial_answer(raw)
                     held = (
                         shape.yes_no  # shown only once checked (see above)
+                        or bool(shape.options)  # so is a choice: its check may ask each alternative
                         or may_be_refusal(answer)
                         or repeats_question(answer, question, partial=True)
                     )
@@ -422,12 +432,17 @@ class Answerer:
         cancel: CancelToken | None,
         on_token: TokenCallback | None,
         on_preview: PreviewCallback | None,
+        *,
+        choice: Sequence[str] = (),
     ) -> None:
         """Each side answered from its own document's passages, checked and cited on its own.
 
         One model call per side: the model reads only that document, so it cannot answer
         one side with the other's sentence, and each side's answer is checked against its
         own passages. The sides are shown one after the other, each as soon as it is done.
+        A choice's sides are yes/no questions, each given its verdict, and the answer names
+        the alternative the verdicts pick (``choose_side``); ``choice`` holds the alternatives
+        as the question names them.
         """
         parts: list[Composed] = []
         passages: list[SearchHit] = []
@@ -444,7 +459,8 @@ class Answerer:
             if max(best, asked_evidence) < self.settings.min_similarity:
                 hits = []  # too far from the point: the side says its document has no passage on it
             result.evidence = max(result.evidence, best)
-            shape = replace(analyse(side.query), yes_no=False, compare=False, options=())
+            shape = replace(analyse(side.query), compare=False, options=())
+            shape = shape if choice else replace(shape, yes_no=False)
             asked = f"{question_text(side.query, shape)}\n(Answer for {side.label} only, from its passages.)"
             kept, texts = self._fit(asked, hits, [], "")
             if on_preview is not None and not passages:
@@ -469,7 +485,10 @@ class Answerer:
             result.answer = "\n".join(p.text for p in parts)
             return
         result.found = any(p.direct_supported or p.unsupported_answer for p in parts)
-        self._apply(result, merge_sides(parts))
+        if choice and result.found:
+            self._apply(result, choose_side(parts, choice))
+        else:
+            self._apply(result, merge_sides(parts))
 
     def _compose_side(
         self, side: Side, shape: QuestionShape, raw: str, passages: list[SearchHit]

@@ -6,7 +6,14 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from assistant.answering.compose import MAY_NOT_ANSWER, compose, copies_heading, direct_text, verdict_agrees
+from assistant.answering.compose import (
+    MAY_NOT_ANSWER,
+    compose,
+    copies_heading,
+    direct_text,
+    figures_agree,
+    verdict_agrees,
+)
 from assistant.answering.grounding import FieldClaim, find_support
 from assistant.answering.question import analyse, split_parts
 from assistant.answering.reply import Reply
@@ -375,6 +382,29 @@ def test_a_verdict_stands_only_when_its_sentence_decides_it(
     verdict: str | None, question: str, quote: str, agrees: bool
 ) -> None:
     assert verdict_agrees(verdict, question, quote) is agrees
+
+
+REINSTATED = (
+    "The rights are reinstated if the Contributor fails to notify You prior to 60 days after compliance."
+)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "question", "quote", "agrees"),
+    [
+        ("yes", "Is the licence reinstated when a violation is cured within 30 days?", REINSTATED, False),
+        ("yes", "Is the licence reinstated when compliance lasts 60 days?", REINSTATED, True),
+        ("no", "Is the licence reinstated when a violation is cured within 30 days?", REINSTATED, True),  # polarity decides
+        ("yes", "Does the MPL-2.0 reinstate the rights?", REINSTATED, True),  # a name's figures are no amount
+        ("yes", "Under section 5.2, are the rights reinstated?", REINSTATED, True),  # nor is a reference
+        ("yes", "Is the deposit returned within thirty days?", "It is returned within 30 days of the end.", True),
+        (None, "Within how many days is it returned: 30?", "It is returned within 60 days.", True),
+    ],
+)  # fmt: skip
+def test_a_yes_holds_the_amounts_the_question_gives(
+    verdict: str | None, question: str, quote: str, agrees: bool
+) -> None:
+    assert figures_agree(verdict, question, quote) is agrees
 
 
 def test_a_sentence_ending_in_a_colon_backs_nothing() -> None:

@@ -14,6 +14,7 @@ from assistant.answering.question import choice_options, without_options
 from assistant.answering.sides import (
     Candidate,
     asks_each,
+    choice_question,
     compare_sides,
     distinguishing,
     match_side,
@@ -95,6 +96,43 @@ def test_side_query_leaves_out_the_other_side(question: str, index: int, query: 
 def test_side_question_reads_as_a_question_about_one_side(question: str, index: int, asked: str) -> None:
     sides = compare_sides(question)
     assert side_question(side_query(question, sides, index), sides[index]) == asked
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Which of the two, the LGPL 2.1 or the GPL v2, lets us link under terms of our choice?",
+         ("Does the LGPL 2.1 let us link under terms of our choice?",
+          "Does the GPL v2 let us link under terms of our choice?")),
+        ("Which lets us keep our changes private: the GPL v2 or the PSF License?",
+         ("Does the GPL v2 let us keep our changes private?", "Does the PSF License let us keep our changes private?")),
+        ("Which licence requires a notice on modified files, the Apache-2.0 or the MPL-2.0?",
+         ("Does the Apache-2.0 require a notice on modified files?",
+          "Does the MPL-2.0 require a notice on modified files?")),
+        ("Which of the two studies, the FES study or the rat study, was approved by an ethics committee?",
+         ("Was the FES study approved by an ethics committee?", "Was the rat study approved by an ethics committee?")),
+        ("Which of the two, the OFL 1.1 or the CC BY 4.0, forbids selling the work by itself?",
+         ("Does the OFL 1.1 forbid selling the work by itself?", "Does the CC BY 4.0 forbid selling the work by itself?")),
+        ("Which of them applies to fonts: OFL 1.1 or CC BY 4.0?",
+         ("Does OFL 1.1 apply to fonts?", "Does CC BY 4.0 apply to fonts?")),
+        ("Which can be sold by itself, the OFL 1.1 or the CC BY 4.0?",
+         ("Can the OFL 1.1 be sold by itself?", "Can the CC BY 4.0 be sold by itself?")),
+        ("Which has a patent clause, the MIT or the Apache-2.0?",
+         ("Does the MIT have a patent clause?", "Does the Apache-2.0 have a patent clause?")),
+        ("Which applies, the 2019 lease or the 2021 lease?", None),  # nothing left to ask
+        # By degree: no yes/no question of each side settles it.
+        ("Which of the two vignettes, the follow-up one or the competing-risks one, is at the higher version?", None),
+        ("Which is longer, the MIT licence or the BSD licence?", None),
+        ("Which study used rats, the FES study or the rat study?", None),  # past tense: kept as one answer
+    ],
+)  # fmt: skip
+def test_choice_question_asks_each_alternative_yes_or_no(
+    question: str, asked: tuple[str, str] | None
+) -> None:
+    options = choice_options(question)
+    assert len(options) == 2
+    got = tuple(choice_question(question, options, option) for option in options)
+    assert got == (asked or (None, None))
 
 
 @pytest.mark.parametrize(
@@ -243,15 +281,86 @@ CHOICE = (
 )
 
 
+def verdict(word: str, answer: str) -> str:
+    return json.dumps({"passage": 1, "verdict": word, "answer": answer})
+
+
 def test_a_choice_between_two_documents_reads_both_and_is_backed_by_the_chosen_one(library: Library) -> None:
     model = ScriptedChatModel([json.dumps({"passage": 2, "answer": "the LGPL-3.0"})])
     result = Answerer(library, model, library.settings).answer(CHOICE)
-    assert len(model.calls) == 1  # one answer naming one alternative
+    assert len(model.calls) == 1  # one answer naming one alternative, backed: no further question
     prompt = model.received[-1][-1]["content"]
     assert LICENCES["GPL-3.0"] in prompt and LICENCES["LGPL-3.0"] in prompt and LICENCES["MIT"] not in prompt
     # The LGPL's sentence backs it though that document never names the GPL-3.0, the other alternative.
     assert result.verified and result.short_answer == "the LGPL-3.0"
     assert [c.document for c in result.citations] == ["LGPL-3.0"]
+
+
+UNBACKED = json.dumps({"passage": 1, "answer": "the GPL-3.0"})  # the GPL's sentence says no such thing
+
+
+def test_a_choice_no_sentence_backs_asks_each_alternative_its_yes_no_question(library: Library) -> None:
+    model = ScriptedChatModel(
+        [UNBACKED,
+         verdict("no", "it does not permit incorporating your program into proprietary programs"),
+         verdict("yes", "you may convey a Combined Work under terms of your choice")]
+    )  # fmt: skip
+    result = Answerer(library, model, library.settings).answer(CHOICE)
+    assert len(model.calls) == 3  # the choice, then one verdict per alternative from its own document
+    first, second = (call[-1]["content"] for call in model.received[1:])
+    assert "Does the GPL-3.0 let us convey a combined work" in first
+    assert LICENCES["GPL-3.0"] in first and LICENCES["LGPL-3.0"] not in first
+    assert "Does the LGPL-3.0 let us convey a combined work" in second
+    assert LICENCES["LGPL-3.0"] in second and LICENCES["GPL-3.0"] not in second
+    lines = result.answer.splitlines()
+    assert lines[0] == "The LGPL-3.0. [2]"  # the alternative named first, cited to its sentence
+    assert result.short_answer == "The LGPL-3.0"
+    assert any(line.startswith("GPL-3.0: No.") for line in lines)
+    assert [c.document for c in result.citations] == ["GPL-3.0", "LGPL-3.0"]
+    assert result.verified and result.confidence is Confidence.MEDIUM
+
+
+def test_a_choice_no_verdict_settles_is_not_given(library: Library) -> None:
+    # The GPL's sentence says no; the LGPL side gives no verdict its sentence backs.
+    model = ScriptedChatModel(
+        [UNBACKED,
+         verdict("no", "it does not permit incorporating your program into proprietary programs"),
+         verdict("not stated", "")]
+    )  # fmt: skip
+    result = Answerer(library, model, library.settings).answer(CHOICE)
+    assert result.answer.startswith("The documents found do not settle which")
+    assert not result.verified and result.short_answer == ""
+    assert result.unsupported_answer and result.confidence is Confidence.LOW
+    assert any(c.document == "LGPL-3.0" for c in result.citations)  # its closest sentence, cited
+
+
+def test_a_choice_yes_its_own_sentence_denies_is_not_taken(library: Library) -> None:
+    model = ScriptedChatModel(
+        [UNBACKED,
+         verdict("yes", "the GNU GPL does not permit incorporating your program into proprietary programs"),
+         verdict("yes", "you may convey a Combined Work under terms of your choice")]
+    )  # fmt: skip
+    result = Answerer(library, model, library.settings).answer(CHOICE)
+    # The GPL's "yes" is denied by its own sentence ("does not permit"): only the LGPL is chosen.
+    assert result.short_answer == "The LGPL-3.0"
+
+
+def test_a_choice_both_alternatives_answer_yes_names_both(library: Library, tmp_path: Path) -> None:
+    (tmp_path / "more").mkdir()
+    write_text_pdf(
+        tmp_path / "more" / "BSD.pdf", ["Redistribution is permitted provided the copyright notice is kept."]
+    )
+    Indexer(library).run([tmp_path / "more"])
+    model = ScriptedChatModel(
+        [json.dumps({"passage": 1, "answer": "both"}),  # names no one alternative: not an answer to a choice
+         verdict("yes", "you may convey a Combined Work provided you give notice"),
+         verdict("yes", "redistribution is permitted provided the copyright notice is kept")]
+    )  # fmt: skip
+    question = "Which of the two, the LGPL-3.0 or the BSD, requires a notice?"
+    result = Answerer(library, model, library.settings).answer(question)
+    assert result.short_answer == "Both the LGPL-3.0 and the BSD"
+    assert [c.document for c in result.citations] == ["LGPL-3.0", "BSD"]
+    assert result.verified
 
 
 def test_a_choice_between_two_parties_of_one_document_is_answered_the_usual_way(
@@ -270,11 +379,15 @@ def test_a_choice_between_two_parties_of_one_document_is_answered_the_usual_way(
     assert "<passage" in model.received[-1][-1]["content"]
 
 
-def test_a_choice_the_chosen_document_does_not_back_is_not_given(library: Library) -> None:
-    model = ScriptedChatModel([json.dumps({"passage": 1, "answer": "the GPL-3.0"})])
-    result = Answerer(library, model, library.settings).answer(CHOICE)
-    assert not result.verified and result.unsupported_answer == "The GPL-3.0."
-    assert result.short_answer == ""
+def test_a_choice_by_degree_is_one_answer_from_both_documents(library: Library) -> None:
+    # "Which is more permissive" asks no yes/no question of each side: one answer, both read.
+    model = ScriptedChatModel([json.dumps({"passage": 2, "answer": "the LGPL-3.0"})])
+    question = "Which of the two, the GPL-3.0 or the LGPL-3.0, is more permissive about combined works?"
+    result = Answerer(library, model, library.settings).answer(question)
+    assert len(model.calls) == 1
+    prompt = model.received[-1][-1]["content"]
+    assert LICENCES["GPL-3.0"] in prompt and LICENCES["LGPL-3.0"] in prompt and LICENCES["MIT"] not in prompt
+    assert result.short_answer in ("", "the LGPL-3.0")
 
 
 @pytest.mark.parametrize(
