@@ -82,6 +82,7 @@ class Composed:
     multi_part: bool = False  # parts after the first are checked by shared words only
     read_verdict: bool = False  # the verdict was read from its sentence's negation (``verdicts``)
     verdict: str | None = None  # "yes" or "no" when a sentence backs one (a yes/no question)
+    side_answer: str = ""  # a comparison side's short answer before its label (``label_side``)
 
     @property
     def text(self) -> str:
@@ -485,7 +486,9 @@ def label_side(composed: Composed, label: str) -> Composed:
     text = first.text[:1].lower() + first.text[1:] if first.kind is SentenceKind.NOT_STATED else first.text
     labelled = replace(first, text=f"{label}: {text}")
     short = f"{label}: {composed.short_answer}" if composed.short_answer else ""
-    return replace(composed, sentences=[labelled, *rest], short_answer=short)
+    return replace(
+        composed, sentences=[labelled, *rest], short_answer=short, side_answer=composed.short_answer
+    )
 
 
 def shift_citations(composed: Composed, offset: int) -> Composed:
@@ -535,7 +538,6 @@ def choose_side(sides: Sequence[Composed], names: Sequence[str]) -> Composed:
     the answer is not given: the reader is told the documents found do not settle it and
     reads what each side's document says, so a choice is never inferred from silence.
     """
-    merged = merge_sides(sides)
     said = [side.verdict for side in sides]
     chosen = [i for i, verdict in enumerate(said) if verdict == "yes"]
     if len(chosen) == 1:
@@ -545,26 +547,68 @@ def choose_side(sides: Sequence[Composed], names: Sequence[str]) -> Composed:
     elif all(verdict == "no" for verdict in said):
         lead = "Neither " + " nor ".join(names)
     else:
-        undecided = AnswerSentence(UNDECIDED_CHOICE, (), False, SentenceKind.NOT_STATED)
-        guess = "; ".join(
-            s.short_answer or s.unsupported_answer for s in sides if s.short_answer or s.unsupported_answer
-        )
-        return replace(
-            merged,
-            sentences=[undecided, *merged.sentences],
-            short_answer="",
-            direct_supported=False,
-            unsupported_answer=guess or UNDECIDED_CHOICE,
-        )
+        return _undecided(sides)
     backing = [
         i for i, verdict in enumerate(said) if verdict is not None and (verdict == "yes" or not chosen)
     ]
+    return _led(sides, lead, backing)
+
+
+def choose_by_degree(sides: Sequence[Composed], names: Sequence[str], larger: bool) -> Composed:
+    """A choice by degree ("which, A or B, has the longer notice period?") from each
+    alternative's own figure: each side's backed answer must state one, and the larger (or
+    the smaller) wins. A side without a backed figure leaves the choice undecided."""
+    figures = [_first_figure(side.side_answer) if side.direct_supported else None for side in sides]
+    read = [_value(f) for f in figures]
+    values = [v for v in read if v is not None]
+    if len(sides) != 2 or len(values) != len(read):
+        return _undecided(sides)
+    if values[0] == values[1]:
+        lead = f"Both the same ({figures[0]})"
+    else:
+        pick = values.index(max(values) if larger else min(values))
+        lead = f"{names[pick]} ({figures[pick]} against {figures[1 - pick]})"
+    return _led(sides, lead, [0, 1])
+
+
+def _first_figure(answer: str) -> str | None:
+    match = _FIGURE.search(normalise_numbers(answer))
+    return match.group(0) if match else None
+
+
+def _value(figure: str | None) -> float | None:
+    """A figure as a number ("24,000" -> 24000.0); None for none or a dotted code ("1.6.1")."""
+    try:
+        return None if figure is None else float(figure.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _led(sides: Sequence[Composed], lead: str, backing: Sequence[int]) -> Composed:
+    """The sides merged under one opening sentence naming the choice, cited to the sides that decide it."""
     cited = tuple(n for i in backing for n in _answer_citations(sides[i]))
     lead = lead[:1].upper() + lead[1:] + "."
+    merged = merge_sides(sides)
     return replace(
         merged,
         sentences=[AnswerSentence(lead, cited, True, SentenceKind.ANSWER), *merged.sentences],
         short_answer=lead.rstrip("."),
+    )
+
+
+def _undecided(sides: Sequence[Composed]) -> Composed:
+    """No choice given: what each side's document says, under a plain "not settled"."""
+    merged = merge_sides(sides)
+    undecided = AnswerSentence(UNDECIDED_CHOICE, (), False, SentenceKind.NOT_STATED)
+    guess = "; ".join(
+        s.short_answer or s.unsupported_answer for s in sides if s.short_answer or s.unsupported_answer
+    )
+    return replace(
+        merged,
+        sentences=[undecided, *merged.sentences],
+        short_answer="",
+        direct_supported=False,
+        unsupported_answer=guess or UNDECIDED_CHOICE,
     )
 
 

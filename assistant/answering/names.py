@@ -57,7 +57,22 @@ def missing_names(names: list[str], document_text: str) -> list[str]:
     A name counts only as a whole word: the "GPL-3.0" is not mentioned by "LGPL-3.0".
     """
     text = _plain(document_text)
-    return [name for name in names if not re.search(whole_phrase(_plain(name)), text)]
+    return [name for name in names if not _mentions(text, name)]
+
+
+# "v2", "v.2", "ver. 2.1": a version as a question abbreviates it; documents write "Version 2".
+_VERSION = re.compile(r"^v(?:er)?\.?(\d+(?:\.\d+)*)$", re.IGNORECASE)
+
+
+def _mentions(plain_text: str, name: str) -> bool:
+    if re.search(whole_phrase(_plain(name)), plain_text):
+        return True
+    version = _VERSION.match(name)
+    # "version 2" is not "version 2.1".
+    return (
+        version is not None
+        and re.search(rf"\bversion {re.escape(version[1])}(?!\w|\.\d)", plain_text) is not None
+    )
 
 
 def without_versions(claim: str, names: Sequence[str]) -> str:

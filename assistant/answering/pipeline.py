@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.answering.compose import (
     Composed,
+    choose_by_degree,
     choose_side,
     closest_sentences,
     compose,
@@ -49,6 +50,7 @@ from assistant.answering.reply import Reply, parse_reply, partial_answer, partia
 from assistant.answering.sides import (
     SIDE_CANDIDATES,
     Candidate,
+    ChoiceKind,
     Side,
     as_named,
     asks_each,
@@ -123,6 +125,17 @@ class Answerer:
         result.evidence = max((h.similarity or 0.0 for h in hits), default=0.0)
         shape = analyse(question)
         sides = self._sides(question, shape, collection) if not history else []
+        choices, kind = (
+            choice_sides(question, shape.options, sides) if sides and shape.options else ([], None)
+        )
+        names = [as_named(question, option) for option in shape.options]
+        if kind is not None and kind is not ChoiceKind.VERDICT:
+            # "Which, A or B, has the longer notice period?": no one sentence compares two
+            # documents' figures, so each alternative's figure is asked of its own document.
+            self._answer_sides(
+                result, question, choices, started, cancel, None, on_preview, choice=(names, kind)
+            )
+            return self._finish(result, started, on_token)
         if sides and not shape.options:
             # Each side's evidence is weighed on its own: a comparison's wording ("how do the
             # 2024 and the 2025 agreements differ ...") is far from every single passage.
@@ -151,12 +164,15 @@ class Answerer:
                 break
             rejected.append(repeated)
         self._judge(result, raw, shape)
-        choices = choice_sides(question, shape.options, sides) if sides and shape.options else []
-        if choices and not result.cancelled and (result.unsupported_answer or not result.found):
+        if (
+            kind is ChoiceKind.VERDICT
+            and not result.cancelled
+            and (result.unsupported_answer or not result.found)
+        ):
             # No sentence backs the alternative named: each alternative is asked its own
-            # yes/no question from its own document, and the verdicts decide (``choose_side``).
-            names = [as_named(question, option) for option in shape.options]
-            self._answer_sides(result, question, choices, started, cancel, None, None, choice=names)
+            # yes/no question from its own document ("Does A let us ...?"), and the verdicts
+            # its sentences decide pick the answer.
+            self._answer_sides(result, question, choices, started, cancel, None, None, choice=(names, kind))
         if on_token is not None:
             shown = "".join(streamed)
             rest = result.answer[len(shown) :] if result.answer.startswith(shown) else ""
@@ -433,16 +449,16 @@ class Answerer:
         on_token: TokenCallback | None,
         on_preview: PreviewCallback | None,
         *,
-        choice: Sequence[str] = (),
+        choice: tuple[Sequence[str], ChoiceKind] | None = None,
     ) -> None:
         """Each side answered from its own document's passages, checked and cited on its own.
 
         One model call per side: the model reads only that document, so it cannot answer
         one side with the other's sentence, and each side's answer is checked against its
         own passages. The sides are shown one after the other, each as soon as it is done.
-        A choice's sides are yes/no questions, each given its verdict, and the answer names
-        the alternative the verdicts pick (``choose_side``); ``choice`` holds the alternatives
-        as the question names them.
+        A ``choice`` (the alternatives as the question names them, and how they are put)
+        has each side give its verdict (``choose_side``) or its figure (``choose_by_degree``),
+        and the answer names the alternative they pick.
         """
         parts: list[Composed] = []
         passages: list[SearchHit] = []
@@ -460,7 +476,7 @@ class Answerer:
                 hits = []  # too far from the point: the side says its document has no passage on it
             result.evidence = max(result.evidence, best)
             shape = replace(analyse(side.query), compare=False, options=())
-            shape = shape if choice else replace(shape, yes_no=False)
+            shape = shape if choice and choice[1] is ChoiceKind.VERDICT else replace(shape, yes_no=False)
             asked = f"{question_text(side.query, shape)}\n(Answer for {side.label} only, from its passages.)"
             kept, texts = self._fit(asked, hits, [], "")
             if on_preview is not None and not passages:
@@ -485,8 +501,14 @@ class Answerer:
             result.answer = "\n".join(p.text for p in parts)
             return
         result.found = any(p.direct_supported or p.unsupported_answer for p in parts)
-        if choice and result.found:
-            self._apply(result, choose_side(parts, choice))
+        if choice is not None and result.found:
+            names, kind = choice
+            chosen = (
+                choose_side(parts, names)
+                if kind is ChoiceKind.VERDICT
+                else choose_by_degree(parts, names, larger=kind is ChoiceKind.LARGER)
+            )
+            self._apply(result, chosen)
         else:
             self._apply(result, merge_sides(parts))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 
 from assistant.answering.names import missing_names, phrase_names
@@ -331,9 +332,7 @@ def choice_question(question: str, options: Sequence[str], phrase: str) -> str |
     """
     if len(options) != 2 or _COMPARATIVE.search(question):
         return None
-    first, second = (whole_phrase(option) for option in options)
-    listed = rf"\s*[,:;\u2014-]?\s*(?:either\s+)?(?:the\s+)?{first},?\s+or\s+(?:the\s+)?{second}\s*[,:;\u2014-]?\s*"
-    text = " ".join(re.sub(listed, " ", question.strip().rstrip("?. "), count=1, flags=re.IGNORECASE).split())
+    text = _without_alternatives(question, options)
     frame = _CHOICE_FRAME.match(text)
     if frame is None:
         return None
@@ -361,6 +360,13 @@ def choice_question(question: str, options: Sequence[str], phrase: str) -> str |
     return None
 
 
+def _without_alternatives(question: str, options: Sequence[str]) -> str:
+    """The choice question less the phrase that lists its alternatives (", the A or the B,")."""
+    first, second = (whole_phrase(option) for option in options)
+    listed = rf"\s*[,:;\u2014-]?\s*(?:either\s+)?(?:the\s+)?{first},?\s+or\s+(?:the\s+)?{second}\s*[,:;\u2014-]?\s*"
+    return " ".join(re.sub(listed, " ", question.strip().rstrip("?. "), count=1, flags=re.IGNORECASE).split())
+
+
 def as_named(question: str, phrase: str) -> str:
     """The alternative as the question names it: "the PSF License" where it says "the"."""
     return (
@@ -368,16 +374,66 @@ def as_named(question: str, phrase: str) -> str:
     )
 
 
-def choice_sides(question: str, options: Sequence[str], sides: Sequence[Side]) -> list[Side]:
-    """A choice's sides, each asking its yes/no question (``choice_question``), or [] when
-    an alternative's question cannot be put that way."""
+# A choice by degree names a measure after its comparative: "the higher version number", "the
+# longer notice period". The first word says whether the larger figure wins.
+_LARGER = frozenset(["higher", "longer", "larger", "greater", "bigger", "later", "newer"])
+_SMALLER = frozenset(["lower", "shorter", "smaller", "earlier"])
+_MEASURE = re.compile(
+    rf"\b(?P<degree>{'|'.join(sorted(_LARGER | _SMALLER))})\s+(?P<measure>[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,3}})",
+    re.IGNORECASE,
+)
+
+
+class ChoiceKind(Enum):
+    """How a choice between two documents is put to each alternative."""
+
+    VERDICT = "verdict"  # "Which, A or B, lets us ...?": "Does A let us ...?", decided yes or no
+    LARGER = "larger"  # "Which, A or B, has the longer notice period?": each one's figure, the larger wins
+    SMALLER = "smaller"  # "... the shorter notice period?": the smaller wins
+
+
+def degree_question(question: str, options: Sequence[str], phrase: str) -> tuple[str, ChoiceKind] | None:
+    """A choice by degree ("Which, A or B, is at the higher version number?") as the question
+    it puts to one alternative ("What is the version number of A?"), and which figure wins.
+
+    None when the comparative names no measure ("which is longer?", "more permissive"): the
+    figures to compare would be the model's guess of what was meant.
+    """
+    match = _MEASURE.search(_without_alternatives(question, options))
+    if match is None:
+        return None
+    words: list[str] = []
+    for word in match["measure"].lower().split():
+        if word in STOPWORDS and word != "of":  # "the larger number of subjects"
+            break
+        words.append(word)
+    while words and words[-1] == "of":
+        words.pop()
+    if not words:
+        return None
+    kind = ChoiceKind.LARGER if match["degree"].lower() in _LARGER else ChoiceKind.SMALLER
+    return f"What is the {' '.join(words)} of {as_named(question, phrase)}?", kind
+
+
+def choice_sides(
+    question: str, options: Sequence[str], sides: Sequence[Side]
+) -> tuple[list[Side], ChoiceKind | None]:
+    """A choice's sides, each asking its own question of its own document, and how their
+    answers decide: a yes/no question (``choice_question``) or a figure to compare
+    (``degree_question``); ([], None) when an alternative's question cannot be put either way."""
     asked: list[Side] = []
+    kinds: set[ChoiceKind] = set()
     for side, option in zip(sides, options, strict=True):
         query = choice_question(question, options, option)
+        kind = ChoiceKind.VERDICT
         if query is None:
-            return []
+            degree = degree_question(question, options, option)
+            if degree is None:
+                return [], None
+            query, kind = degree
+        kinds.add(kind)
         asked.append(replace(side, query=query, topic=without_side(query, option)))
-    return asked
+    return (asked, kinds.pop()) if len(kinds) == 1 else ([], None)
 
 
 def _verb_like(word: str) -> bool:

@@ -33,6 +33,11 @@ def test_question_names(question: str, names: list[str]) -> None:
         (["ZPL", "2.1"], "Zope Public License (ZPL) Version 2.1", []),
         (["GPL-3.0"], "LGPL-3.0: the GNU Lesser General Public License", ["GPL-3.0"]),  # whole words only
         (["GPL"], "compatible with the GPL.", []),
+        # A version as questions abbreviate it, as documents write it.
+        (["GPL", "v2"], "the GNU GPL, Version 2, June 1991", []),
+        (["v2.1"], "Lesser General Public License, version 2.1", []),
+        (["v2"], "GNU GENERAL PUBLIC LICENSE Version 3", ["v2"]),
+        (["v2"], "Version 2.1", ["v2"]),  # 2 is not 2.1
     ],
 )
 def test_missing_names(names: list[str], text: str, missing: list[str]) -> None:

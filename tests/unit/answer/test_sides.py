@@ -13,9 +13,11 @@ from assistant.answering.pipeline import Answerer
 from assistant.answering.question import choice_options, without_options
 from assistant.answering.sides import (
     Candidate,
+    ChoiceKind,
     asks_each,
     choice_question,
     compare_sides,
+    degree_question,
     distinguishing,
     match_side,
     side_query,
@@ -379,8 +381,71 @@ def test_a_choice_between_two_parties_of_one_document_is_answered_the_usual_way(
     assert "<passage" in model.received[-1][-1]["content"]
 
 
-def test_a_choice_by_degree_is_one_answer_from_both_documents(library: Library) -> None:
-    # "Which is more permissive" asks no yes/no question of each side: one answer, both read.
+@pytest.mark.parametrize(
+    ("question", "asked", "kind"),
+    [
+        ("Which of the two vignettes, the follow-up one or the competing-risks one, is at the higher version number?",
+         "What is the version number of the follow-up one?", ChoiceKind.LARGER),
+        ("Which lease has the longer notice period, the 2019 lease or the 2021 lease?",
+         "What is the notice period of the 2019 lease?", ChoiceKind.LARGER),
+        ("Which study, the FES study or the rat study, had the smaller number of subjects?",
+         "What is the number of subjects of the FES study?", ChoiceKind.SMALLER),
+        ("Which is longer, the MIT licence or the BSD licence?", None, None),  # longer in what?
+        ("Which of the two, the GPL-3.0 or the LGPL-3.0, is more permissive?", None, None),
+    ],
+)  # fmt: skip
+def test_degree_question_asks_each_alternative_for_its_figure(
+    question: str, asked: str | None, kind: ChoiceKind | None
+) -> None:
+    options = choice_options(question)
+    got = degree_question(question, options, options[0])
+    assert got == (None if asked is None else (asked, kind))
+
+
+LEASES = {
+    "2019 lease": "Either party may end this lease by giving a notice period of 60 days.",
+    "2021 lease": "Either party may end this lease by giving a notice period of 90 days.",
+}
+
+
+@pytest.fixture
+def leases(quire_home: Path, tmp_path: Path) -> Iterator[Library]:
+    settings = Settings.load(quire_home)
+    settings.answer.min_similarity = 0.05
+    (tmp_path / "leases").mkdir()
+    for name, text in LEASES.items():
+        write_text_pdf(tmp_path / "leases" / f"{name}.pdf", [text])
+    with Library.open(settings, HashEmbedder()) as lib:
+        Indexer(lib).run([tmp_path / "leases"])
+        yield lib
+
+
+DEGREE = "Which lease has the longer notice period, the 2019 lease or the 2021 lease?"
+
+
+def test_a_choice_by_degree_compares_each_documents_own_figure(leases: Library) -> None:
+    model = ScriptedChatModel([reply("a notice period of 60 days"), reply("a notice period of 90 days")])
+    result = Answerer(leases, model, leases.settings).answer(DEGREE)
+    assert len(model.calls) == 2  # no one-answer guess: one sentence cannot compare two documents
+    first, second = (call[-1]["content"] for call in model.received)
+    assert "What is the notice period of the 2019 lease?" in first and LEASES["2021 lease"] not in first
+    assert "What is the notice period of the 2021 lease?" in second and LEASES["2019 lease"] not in second
+    assert result.answer.splitlines()[0] == "The 2021 lease (90 against 60). [1] [2]"
+    assert result.short_answer == "The 2021 lease (90 against 60)"
+    assert result.verified
+
+
+def test_a_choice_by_degree_without_both_figures_is_not_given(leases: Library) -> None:
+    model = ScriptedChatModel([reply("a notice period of 60 days"), reply("not stated")])
+    result = Answerer(leases, model, leases.settings).answer(DEGREE)
+    assert result.answer.startswith("The documents found do not settle which")
+    assert not result.verified and result.short_answer == ""
+
+
+def test_a_choice_neither_yes_no_nor_figure_settles_is_one_answer_from_both_documents(
+    library: Library,
+) -> None:
+    # "Which is more permissive" asks no yes/no question of each side, nor names a measure.
     model = ScriptedChatModel([json.dumps({"passage": 2, "answer": "the LGPL-3.0"})])
     question = "Which of the two, the GPL-3.0 or the LGPL-3.0, is more permissive about combined works?"
     result = Answerer(library, model, library.settings).answer(question)
