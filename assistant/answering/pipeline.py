@@ -59,6 +59,7 @@ from assistant.answering.sides import (
     match_side,
     side_query,
     side_question,
+    titled_by,
     titled_document,
     without_side,
 )
@@ -85,6 +86,7 @@ log = logging.getLogger(__name__)
 
 EMPTY_LIBRARY_MESSAGE = "Your library is empty: add documents first."
 MAX_RETRIES = 2  # decodings after the first when an answer only repeats the question
+TITLED_PASSAGES = 1  # passages kept from the one document a question names by its title
 
 
 class Answerer:
@@ -147,6 +149,8 @@ class Answerer:
             return self._finish(result, started, on_token)
         if sides:  # a choice: one answer naming one alternative, from both documents' passages
             hits = self._choice_passages(sides) or hits
+        elif not history:
+            hits = self._with_titled(question, hits, collection)
         asked = question_text(question, shape)
         passages, texts = self._fit(asked, hits, history_messages, earlier)
         result.passages = passages
@@ -429,6 +433,35 @@ class Answerer:
         return all(
             missing_names(names[j], texts[i]) for i in range(len(sides)) for j in range(len(sides)) if i != j
         )
+
+    def _with_titled(self, question: str, hits: list[SearchHit], collection: str | None) -> list[SearchHit]:
+        """``hits`` holding at least ``TITLED_PASSAGES`` of the document the question names by
+        its title ("Does the CC BY 4.0 licence cover patents?" and the file CC-BY-4.0.txt).
+
+        Passages of other documents that merely share the question's words ("patent
+        licenses" in the GPL) can outrank the named document's own sentence, and the names
+        check then refuses every one of them. The named document's best passages take the
+        places of the lowest-ranked others, never of its own: a question that names the
+        form may still be answered by the instructions, which keep the places they ranked.
+        """
+        names = [name for name in question_names(question) if not name.isdigit()]
+        candidates = [
+            Candidate(d.id, d.title, d.path)
+            for d in self.library.registry.documents(collection, statuses=("indexed",))
+        ]
+        titled = titled_by(names, candidates)
+        if titled is None or len(hits) < TITLED_PASSAGES:
+            return hits
+        own = [h for h in hits if h.doc_id == titled.doc_id]
+        if len(own) >= TITLED_PASSAGES:
+            return hits
+        found = self.library.search(question, k=TITLED_PASSAGES, documents=[titled.doc_id], neighbours=0)
+        seen = {h.chunk_id for h in hits}
+        extra = [h for h in found if h.chunk_id not in seen][: TITLED_PASSAGES - len(own)]
+        others = [h for h in hits if h.doc_id != titled.doc_id][: len(hits) - len(own) - len(extra)]
+        log.info("Question names %s by its title: %d of its passages added", titled.title, len(extra))
+        # The retriever's order stands; an added passage ranks last, so it backs at most "medium".
+        return [h for h in hits if h in own or h in others] + extra
 
     def _choice_passages(self, sides: Sequence[Side]) -> list[SearchHit]:
         """The best passages of each alternative's document, taken in turn: a choice between

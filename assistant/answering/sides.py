@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -257,13 +258,19 @@ def titled_document(
 ) -> Candidate | None:
     """The one free document whose title or file name holds every name of ``phrase`` (or,
     for a side without one, every word that tells it from the ``others``: "2027")."""
-    names = phrase_names(phrase) or distinguishing(phrase, others)
+    return titled_by(phrase_names(phrase) or distinguishing(phrase, others), candidates, taken)
+
+
+def titled_by(
+    names: Sequence[str], candidates: Sequence[Candidate], taken: AbstractSet[str] = frozenset()
+) -> Candidate | None:
+    """The one free document whose title or file name holds every one of ``names``, if any."""
     if not names:
         return None
     titled = [
         c
         for c in candidates
-        if c.doc_id not in taken and not missing_names(names, f"{c.title} {Path(c.path).stem}")
+        if c.doc_id not in taken and not missing_names(list(names), f"{c.title} {Path(c.path).stem}")
     ]
     return titled[0] if len(titled) == 1 else None
 
