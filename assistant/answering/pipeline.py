@@ -167,7 +167,9 @@ class Answerer:
             if not repeated or len(rejected) == MAX_RETRIES:
                 break
             rejected.append(repeated)
-        self._judge(result, raw, shape)
+        self._judge(
+            result, raw, shape, {o: side.doc_id for o, side in zip(shape.options, sides, strict=False)}
+        )
         if (
             kind is ChoiceKind.VERDICT
             and not result.cancelled
@@ -336,8 +338,15 @@ class Answerer:
             result.timings.completion_tokens = timings.completion_tokens
         return raw
 
-    def _judge(self, result: Answer, raw: str, shape: QuestionShape) -> None:
-        """Decide found / not found, then compose the checked, cited answer from the reply."""
+    def _judge(
+        self, result: Answer, raw: str, shape: QuestionShape, alternatives: dict[str, str] | None = None
+    ) -> None:
+        """Decide found / not found, then compose the checked, cited answer from the reply.
+
+        ``alternatives``: a choice's alternatives and the document each was matched to. The
+        alternative an answer names is backed only by a sentence of its own document: "All
+        Python licenses, unlike the GPL, let you ..." names the GPL, but says nothing for it.
+        """
         reply = parse_reply(raw, len(result.passages))
         if reply.invalid_passage is not None:
             result.invalid_citations = [reply.invalid_passage]
@@ -354,7 +363,16 @@ class Answerer:
         # A follow-up ("and how much do they pay?") is about what its standalone query names.
         topic = result.search_query or result.question
         # The alternative the answer does not pick need not be named by its sentence's document.
-        accept = self._names_in_document(topic, result.passages, drop=unchosen(reply.answer, shape.options))
+        left = unchosen(reply.answer, shape.options)
+        accept = self._names_in_document(topic, result.passages, drop=left)
+        own_documents = alternatives or {}
+        chosen = [own_documents[o] for o in shape.options if o not in left and o in own_documents]
+        if len(chosen) == 1:
+            named, own = accept, chosen[0]
+
+            def accept(match: SentenceMatch) -> bool:
+                return result.passages[match.passage].doc_id == own and named(match)
+
         composed = compose(
             topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
         )

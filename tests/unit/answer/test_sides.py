@@ -537,3 +537,23 @@ def test_each_document_is_read_once_per_answer(library: Library, monkeypatch: py
     result = Answerer(library, model, library.settings).answer(question)
     assert result.verified  # the names were checked
     assert len(reads) == len(set(reads)) >= 2
+
+
+def test_a_chosen_alternative_is_backed_only_by_its_own_document(quire_home: Path, tmp_path: Path) -> None:
+    settings = Settings.load(quire_home)
+    settings.answer.min_similarity = 0.05
+    (tmp_path / "docs").mkdir()
+    psf = "All Python licenses, unlike the GPL-3.0, let you distribute a modified version without making your changes open source."
+    write_text_pdf(tmp_path / "docs" / "PSF.pdf", [psf])
+    write_text_pdf(tmp_path / "docs" / "GPL-3.0.pdf", [LICENCES["GPL-3.0"]])
+    question = "Which lets us distribute a modified version without releasing our changes as open source: the GPL-3.0 or the PSF?"
+    with Library.open(settings, HashEmbedder()) as lib:
+        Indexer(lib).run([tmp_path / "docs"])
+        model = ScriptedChatModel(
+            [json.dumps({"passage": 2, "answer": "the GPL-3.0"}),  # the PSF's sentence names the GPL, against it
+             verdict("not stated", ""),
+             verdict("yes", "all Python licenses let you distribute a modified version without making your changes open source")]
+        )  # fmt: skip
+        result = Answerer(lib, model, lib.settings).answer(question)
+    assert result.short_answer == "The PSF"
+    assert len(model.calls) == 3  # the GPL's answer was not backed: each alternative was asked
