@@ -343,9 +343,8 @@ class Answerer:
     ) -> None:
         """Decide found / not found, then compose the checked, cited answer from the reply.
 
-        ``alternatives``: a choice's alternatives and the document each was matched to. The
-        alternative an answer names is backed only by a sentence of its own document: "All
-        Python licenses, unlike the GPL, let you ..." names the GPL, but says nothing for it.
+        ``alternatives``: a choice's alternatives and the document each was matched to
+        (``_for_alternative``).
         """
         reply = parse_reply(raw, len(result.passages))
         if reply.invalid_passage is not None:
@@ -365,14 +364,10 @@ class Answerer:
         # The alternative the answer does not pick need not be named by its sentence's document.
         left = unchosen(reply.answer, shape.options)
         accept = self._names_in_document(topic, result.passages, drop=left)
-        own_documents = alternatives or {}
-        chosen = [own_documents[o] for o in shape.options if o not in left and o in own_documents]
-        if len(chosen) == 1:
-            named, own = accept, chosen[0]
-
-            def accept(match: SentenceMatch) -> bool:
-                return result.passages[match.passage].doc_id == own and named(match)
-
+        picked = [option for option in shape.options if option not in left]
+        if len(picked) == 1:
+            own = (alternatives or {}).get(picked[0])
+            accept = _for_alternative(accept, picked[0], own, result.passages)
         composed = compose(
             topic, shape, reply, result.passages, self.library.page_for, self._similarity, accept
         )
@@ -633,6 +628,27 @@ class Answerer:
             on_token(result.answer)
         result.timings.total_ms = (time.perf_counter() - started) * 1000
         return result
+
+
+def _for_alternative(
+    accept: Callable[[SentenceMatch], bool], option: str, doc_id: str | None, passages: Sequence[SearchHit]
+) -> Callable[[SentenceMatch], bool]:
+    """``accept``, holding the sentence that backs a choice's answer to the alternative it names.
+
+    "All Python licenses, unlike the GPL, let you distribute a modified version ..." is in a
+    document that mentions the GPL and "version 2", yet it says nothing for "the GPL v2": an
+    alternative matched to a document is backed only by a sentence of that document, and
+    one that is not (two parties of one lease) only by a sentence that names it.
+    """
+
+    def check(match: SentenceMatch) -> bool:
+        if doc_id is not None:
+            own = passages[match.passage].doc_id == doc_id
+        else:
+            own = not missing_names(phrase_names(option), match.quote)
+        return own and accept(match)
+
+    return check
 
 
 def cosine_to_question(embedder: Embedder, question: str, texts: Sequence[str]) -> list[float]:

@@ -557,3 +557,25 @@ def test_a_chosen_alternative_is_backed_only_by_its_own_document(quire_home: Pat
         result = Answerer(lib, model, lib.settings).answer(question)
     assert result.short_answer == "The PSF"
     assert len(model.calls) == 3  # the GPL's answer was not backed: each alternative was asked
+
+
+def test_a_choice_within_one_document_is_backed_only_by_a_sentence_naming_the_alternative(
+    quire_home: Path, tmp_path: Path
+) -> None:
+    settings = Settings.load(quire_home)
+    settings.answer.min_similarity = 0.05
+    (tmp_path / "docs").mkdir()
+    write_text_pdf(
+        tmp_path / "docs" / "lease.pdf",
+        [
+            "The occupier pays for repairs to the premises. The Tenant and the Landlord sign this lease."
+        ],
+    )
+    with Library.open(settings, HashEmbedder()) as lib:
+        Indexer(lib).run([tmp_path / "docs"])
+        model = ScriptedChatModel([json.dumps({"passage": 1, "answer": "the Landlord"})])
+        result = Answerer(lib, model, lib.settings).answer(
+            "Who pays for repairs, the Tenant or the Landlord?"
+        )
+    # The sentence on repairs names neither party: it does not say the Landlord pays.
+    assert not result.verified and result.unsupported_answer == "The Landlord."
