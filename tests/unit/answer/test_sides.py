@@ -567,9 +567,7 @@ def test_a_choice_within_one_document_is_backed_only_by_a_sentence_naming_the_al
     (tmp_path / "docs").mkdir()
     write_text_pdf(
         tmp_path / "docs" / "lease.pdf",
-        [
-            "The occupier pays for repairs to the premises. The Tenant and the Landlord sign this lease."
-        ],
+        ["The occupier pays for repairs to the premises. The Tenant and the Landlord sign this lease."],
     )
     with Library.open(settings, HashEmbedder()) as lib:
         Indexer(lib).run([tmp_path / "docs"])
