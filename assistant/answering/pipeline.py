@@ -22,6 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from assistant.answering.choices import ChoiceKind, as_named, choice_sides
 from assistant.answering.compose import (
     Composed,
     choose_by_degree,
@@ -50,11 +51,8 @@ from assistant.answering.reply import Reply, parse_reply, partial_answer, partia
 from assistant.answering.sides import (
     SIDE_CANDIDATES,
     Candidate,
-    ChoiceKind,
     Side,
-    as_named,
     asks_each,
-    choice_sides,
     compare_sides,
     match_side,
     side_query,
@@ -403,10 +401,7 @@ class Answerer:
         phrases = compare_sides(question)
         if not phrases:
             return []
-        candidates = [
-            Candidate(d.id, d.title, d.path)
-            for d in self.library.registry.documents(collection, statuses=("indexed",))
-        ]
+        candidates = self._candidates(collection)
         # A side its title names is matched first, so that search for the others ("the lease
         # agreement" against "the 2027 lease") cannot take its document.
         titles = [titled_document(p, candidates, set(), [o for o in phrases if o != p]) for p in phrases]
@@ -447,6 +442,13 @@ class Answerer:
             missing_names(names[j], texts[i]) for i in range(len(sides)) for j in range(len(sides)) if i != j
         )
 
+    def _candidates(self, collection: str | None) -> list[Candidate]:
+        """The indexed documents a side or a question may name."""
+        return [
+            Candidate(d.id, d.title, d.path)
+            for d in self.library.registry.documents(collection, statuses=("indexed",))
+        ]
+
     def _with_titled(self, question: str, hits: list[SearchHit], collection: str | None) -> list[SearchHit]:
         """``hits`` holding at least ``TITLED_PASSAGES`` of the document the question names by
         its title ("Does the CC BY 4.0 licence cover patents?" and the file CC-BY-4.0.txt).
@@ -458,10 +460,7 @@ class Answerer:
         form may still be answered by the instructions, which keep the places they ranked.
         """
         names = [name for name in question_names(question) if not name.isdigit()]
-        candidates = [
-            Candidate(d.id, d.title, d.path)
-            for d in self.library.registry.documents(collection, statuses=("indexed",))
-        ]
+        candidates = self._candidates(collection)
         titled = titled_by(names, candidates)
         if titled is None or len(hits) < TITLED_PASSAGES:
             return hits
