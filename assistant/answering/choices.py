@@ -59,22 +59,15 @@ def choice_question(question: str, options: Sequence[str], phrase: str) -> str |
     # "of the two studies" names the kind of thing chosen between: its noun is no verb.
     plural = re.search(r"\bof\s+(?:the\s+two|these|those)\s+$", frame.group(0), re.IGNORECASE)
     skip = int(bool(plural) and len(words) > 1 and _verb_like(words[1].lower()))
-    candidates = list(enumerate(words[: MAX_CHOICE_NOUN_WORDS + 1]))
+    heads = [word.lower() for word in words[: MAX_CHOICE_NOUN_WORDS + 1]]
     # An auxiliary is the verb wherever it stands ("Which of the two studies was ..."); a
     # word in -s only where no auxiliary is ("Which licence requires ...").
-    for allowed in (_AUXILIARIES, None):
-        for index, word in candidates:
-            verb = word.lower()
-            rest = " ".join(words[index + 1 :])
-            if (
-                not rest
-                or (allowed is not None and verb not in allowed)
-                or (allowed is None and index < skip)
-            ):
-                continue
-            asked = _yes_no_frame(verb, side, rest)
-            if asked is not None:
-                return asked
+    auxiliaries = [index for index, word in enumerate(heads) if word in _AUXILIARIES]
+    for index in [*auxiliaries, *range(skip, len(heads))]:
+        rest = " ".join(words[index + 1 :])
+        asked = _yes_no_frame(heads[index], side, rest) if rest else None
+        if asked is not None:
+            return asked
     return None
 
 

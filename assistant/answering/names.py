@@ -51,7 +51,7 @@ def phrase_names(phrase: str) -> list[str]:
     return question_names(f"x {phrase}")
 
 
-def missing_names(names: list[str], document_text: str) -> list[str]:
+def missing_names(names: Sequence[str], document_text: str) -> list[str]:
     """The names that ``document_text`` never mentions (case and spacing ignored).
 
     A name counts only as a whole word: the "GPL-3.0" is not mentioned by "LGPL-3.0".

@@ -269,7 +269,7 @@ def titled_by(
     titled = [
         c
         for c in candidates
-        if c.doc_id not in taken and not missing_names(list(names), f"{c.title} {Path(c.path).stem}")
+        if c.doc_id not in taken and not missing_names(names, f"{c.title} {Path(c.path).stem}")
     ]
     return titled[0] if len(titled) == 1 else None
 

@@ -21,7 +21,7 @@ from assistant.answering.sides import (
     side_question,
     without_side,
 )
-from assistant.answering.types import Confidence, SentenceKind
+from assistant.answering.types import Answer, Confidence, SentenceKind
 from assistant.config import Settings
 from assistant.index.indexer import Indexer
 from assistant.index.library import Library
@@ -259,15 +259,18 @@ def test_a_choice_between_two_documents_reads_both_and_is_backed_by_the_chosen_o
 
 
 UNBACKED = json.dumps({"passage": 1, "answer": "the GPL-3.0"})  # the GPL's sentence says no such thing
+GPL_NO = "it does not permit incorporating your program into proprietary programs"
+LGPL_YES = "you may convey a Combined Work under terms of your choice"
+
+
+def ask_choice(library: Library, gpl: str, lgpl: str) -> tuple[Answer, ScriptedChatModel]:
+    """CHOICE asked with a first answer no sentence backs, then each alternative's reply."""
+    model = ScriptedChatModel([UNBACKED, gpl, lgpl])
+    return Answerer(library, model, library.settings).answer(CHOICE), model
 
 
 def test_a_choice_no_sentence_backs_asks_each_alternative_its_yes_no_question(library: Library) -> None:
-    model = ScriptedChatModel(
-        [UNBACKED,
-         verdict("no", "it does not permit incorporating your program into proprietary programs"),
-         verdict("yes", "you may convey a Combined Work under terms of your choice")]
-    )  # fmt: skip
-    result = Answerer(library, model, library.settings).answer(CHOICE)
+    result, model = ask_choice(library, verdict("no", GPL_NO), verdict("yes", LGPL_YES))
     assert len(model.calls) == 3  # the choice, then one verdict per alternative from its own document
     first, second = (call[-1]["content"] for call in model.received[1:])
     assert "Does the GPL-3.0 let us convey a combined work" in first
@@ -284,12 +287,7 @@ def test_a_choice_no_sentence_backs_asks_each_alternative_its_yes_no_question(li
 
 def test_a_choice_no_verdict_settles_is_not_given(library: Library) -> None:
     # The GPL's sentence says no; the LGPL side gives no verdict its sentence backs.
-    model = ScriptedChatModel(
-        [UNBACKED,
-         verdict("no", "it does not permit incorporating your program into proprietary programs"),
-         verdict("not stated", "")]
-    )  # fmt: skip
-    result = Answerer(library, model, library.settings).answer(CHOICE)
+    result, _ = ask_choice(library, verdict("no", GPL_NO), verdict("not stated", ""))
     assert result.answer.startswith("The documents found do not settle which")
     assert not result.verified and result.short_answer == ""
     assert result.unsupported_answer and result.confidence is Confidence.LOW
@@ -297,12 +295,11 @@ def test_a_choice_no_verdict_settles_is_not_given(library: Library) -> None:
 
 
 def test_a_choice_yes_its_own_sentence_denies_is_not_taken(library: Library) -> None:
-    model = ScriptedChatModel(
-        [UNBACKED,
-         verdict("yes", "the GNU GPL does not permit incorporating your program into proprietary programs"),
-         verdict("yes", "you may convey a Combined Work under terms of your choice")]
-    )  # fmt: skip
-    result = Answerer(library, model, library.settings).answer(CHOICE)
+    result, _ = ask_choice(
+        library,
+        verdict("yes", "the GNU GPL does not permit incorporating your program into proprietary programs"),
+        verdict("yes", LGPL_YES),
+    )
     # The GPL's "yes" is denied by its own sentence ("does not permit"): only the LGPL is chosen.
     assert result.short_answer == "The LGPL-3.0"
 
